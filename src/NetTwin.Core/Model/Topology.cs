@@ -1,0 +1,122 @@
+using System.Collections.Immutable;
+
+namespace NetTwin.Model;
+
+/// <summary>A whole estate: every resource, by kind, after loading, merging and applying change sets.
+/// Immutable; lookups are by name as the topology spells it.</summary>
+public sealed record Topology
+{
+    public string Root { get; init; } = "";
+    public ImmutableArray<VirtualNetwork> VirtualNetworks { get; init; } = [];
+    public ImmutableArray<VirtualNetworkPeering> VirtualNetworkPeerings { get; init; } = [];
+    public ImmutableArray<RouteTable> RouteTables { get; init; } = [];
+    public ImmutableArray<NetworkSecurityGroup> NetworkSecurityGroups { get; init; } = [];
+    public ImmutableArray<NetworkInterface> NetworkInterfaces { get; init; } = [];
+    public ImmutableArray<VirtualMachine> VirtualMachines { get; init; } = [];
+    public ImmutableArray<AzureFirewall> AzureFirewalls { get; init; } = [];
+    public ImmutableArray<VirtualNetworkGateway> VirtualNetworkGateways { get; init; } = [];
+    public ImmutableArray<LocalNetworkGateway> LocalNetworkGateways { get; init; } = [];
+    public ImmutableArray<Connection> Connections { get; init; } = [];
+    public ImmutableArray<ExpressRouteCircuit> ExpressRouteCircuits { get; init; } = [];
+    public ImmutableArray<OnPremisesDevice> OnPremisesDevices { get; init; } = [];
+    public ImmutableHashSet<Failure> Failures { get; init; } = [];
+
+    private Index? _index;
+    private Index Ix => _index ??= new Index(this);
+
+    public IEnumerable<Subnet> Subnets => VirtualNetworks.SelectMany(v => v.Subnets);
+
+    public VirtualNetwork? VirtualNetwork(string name) => Ix.Vnets.GetValueOrDefault(name);
+    public Subnet? Subnet(string id) => Ix.Subnets.GetValueOrDefault(id);
+    public RouteTable? RouteTable(string name) => Ix.RouteTables.GetValueOrDefault(name);
+    public NetworkSecurityGroup? NetworkSecurityGroup(string name) => Ix.Nsgs.GetValueOrDefault(name);
+    public NetworkInterface? NetworkInterface(string name) => Ix.Nics.GetValueOrDefault(name);
+    public VirtualMachine? VirtualMachine(string name) => Ix.Vms.GetValueOrDefault(name);
+    public AzureFirewall? AzureFirewall(string name) => Ix.Firewalls.GetValueOrDefault(name);
+    public VirtualNetworkGateway? VirtualNetworkGateway(string name) => Ix.Gateways.GetValueOrDefault(name);
+    public LocalNetworkGateway? LocalNetworkGateway(string name) => Ix.Lngs.GetValueOrDefault(name);
+    public Connection? Connection(string name) => Ix.Connections.GetValueOrDefault(name);
+    public ExpressRouteCircuit? ExpressRouteCircuit(string name) => Ix.Circuits.GetValueOrDefault(name);
+    public OnPremisesDevice? OnPremisesDevice(string name) => Ix.Devices.GetValueOrDefault(name);
+
+    /// <summary>The subnets of a VNet, the gateways in it, the peerings from it.</summary>
+    public IReadOnlyList<VirtualNetworkGateway> GatewaysIn(string vnet) => Ix.GatewaysByVnet.GetValueOrDefault(vnet) ?? [];
+    public IReadOnlyList<VirtualNetworkPeering> PeeringsFrom(string vnet) => Ix.PeeringsByVnet.GetValueOrDefault(vnet) ?? [];
+    public IReadOnlyList<NetworkInterface> InterfacesIn(string subnetId) => Ix.NicsBySubnet.GetValueOrDefault(subnetId) ?? [];
+    public IReadOnlyList<Subnet> SubnetsUsingRouteTable(string routeTable) => Ix.SubnetsByRouteTable.GetValueOrDefault(routeTable) ?? [];
+
+    /// <summary>The reverse peering (remote → local), when it exists.</summary>
+    public VirtualNetworkPeering? ReversePeering(VirtualNetworkPeering p) =>
+        PeeringsFrom(p.RemoteVirtualNetwork).FirstOrDefault(r => r.RemoteVirtualNetwork == p.VirtualNetwork);
+
+    /// <summary>The subnet holding an address, if any VNet holds it.</summary>
+    public Subnet? SubnetContaining(Ipv4 ip) =>
+        Subnets.Where(s => s.AddressPrefix.Contains(ip)).OrderByDescending(s => s.AddressPrefix.Length).FirstOrDefault();
+
+    public bool IsFailed(Failure f) => Failures.Contains(f);
+
+    public IEnumerable<IResource> AllResources() =>
+        VirtualNetworks.Cast<IResource>().Concat(VirtualNetworkPeerings).Concat(RouteTables)
+            .Concat(NetworkSecurityGroups).Concat(NetworkInterfaces).Concat(VirtualMachines).Concat(AzureFirewalls)
+            .Concat(VirtualNetworkGateways).Concat(LocalNetworkGateways).Concat(Connections)
+            .Concat(ExpressRouteCircuits).Concat(OnPremisesDevices);
+
+    private sealed class Index
+    {
+        public readonly Dictionary<string, VirtualNetwork> Vnets;
+        public readonly Dictionary<string, Subnet> Subnets;
+        public readonly Dictionary<string, RouteTable> RouteTables;
+        public readonly Dictionary<string, NetworkSecurityGroup> Nsgs;
+        public readonly Dictionary<string, NetworkInterface> Nics;
+        public readonly Dictionary<string, VirtualMachine> Vms;
+        public readonly Dictionary<string, AzureFirewall> Firewalls;
+        public readonly Dictionary<string, VirtualNetworkGateway> Gateways;
+        public readonly Dictionary<string, LocalNetworkGateway> Lngs;
+        public readonly Dictionary<string, Connection> Connections;
+        public readonly Dictionary<string, ExpressRouteCircuit> Circuits;
+        public readonly Dictionary<string, OnPremisesDevice> Devices;
+        public readonly Dictionary<string, List<VirtualNetworkGateway>> GatewaysByVnet;
+        public readonly Dictionary<string, List<VirtualNetworkPeering>> PeeringsByVnet;
+        public readonly Dictionary<string, List<NetworkInterface>> NicsBySubnet;
+        public readonly Dictionary<string, List<Subnet>> SubnetsByRouteTable;
+
+        public Index(Topology t)
+        {
+            // First declaration wins; duplicates are reported by validation.
+            static Dictionary<string, T> ByName<T>(IEnumerable<T> items, Func<T, string> key)
+            {
+                var d = new Dictionary<string, T>(StringComparer.Ordinal);
+                foreach (var i in items) d.TryAdd(key(i), i);
+                return d;
+            }
+            static Dictionary<string, List<T>> GroupBy<T>(IEnumerable<T> items, Func<T, string?> key)
+            {
+                var d = new Dictionary<string, List<T>>(StringComparer.Ordinal);
+                foreach (var i in items)
+                {
+                    var k = key(i);
+                    if (k is null) continue;
+                    if (!d.TryGetValue(k, out var l)) d[k] = l = [];
+                    l.Add(i);
+                }
+                return d;
+            }
+            Vnets = ByName(t.VirtualNetworks, v => v.Name);
+            Subnets = ByName(t.VirtualNetworks.SelectMany(v => v.Subnets), s => s.Id);
+            RouteTables = ByName(t.RouteTables, r => r.Name);
+            Nsgs = ByName(t.NetworkSecurityGroups, n => n.Name);
+            Nics = ByName(t.NetworkInterfaces, n => n.Name);
+            Vms = ByName(t.VirtualMachines, v => v.Name);
+            Firewalls = ByName(t.AzureFirewalls, f => f.Name);
+            Gateways = ByName(t.VirtualNetworkGateways, g => g.Name);
+            Lngs = ByName(t.LocalNetworkGateways, l => l.Name);
+            Connections = ByName(t.Connections, c => c.Name);
+            Circuits = ByName(t.ExpressRouteCircuits, c => c.Name);
+            Devices = ByName(t.OnPremisesDevices, d => d.Name);
+            GatewaysByVnet = GroupBy(t.VirtualNetworkGateways, g => g.VirtualNetwork);
+            PeeringsByVnet = GroupBy(t.VirtualNetworkPeerings, p => p.VirtualNetwork);
+            NicsBySubnet = GroupBy(t.NetworkInterfaces, n => n.Subnet);
+            SubnetsByRouteTable = GroupBy(t.VirtualNetworks.SelectMany(v => v.Subnets), s => s.RouteTable);
+        }
+    }
+}
