@@ -1,1 +1,3 @@
-return 0;
+using NetTwin.Cli;
+
+return NetTwinCli.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,79 @@
+using System.CommandLine;
+using NetTwin.Questions;
+using NetTwin.Validation;
+
+namespace NetTwin.Cli;
+
+internal static class Commands
+{
+    public static IEnumerable<Command> All(TextWriter stdout)
+    {
+        yield return Validate(stdout);
+        yield return Report(stdout);
+        yield return Rules(stdout);
+    }
+
+    internal static Argument<string> PathArgument() => new("path") { Description = "A topology folder (or one YAML file)." };
+
+    internal static Option<string[]> ApplyOption() => new("--apply")
+    {
+        Description = "A change set applied on top of the topology; repeatable, applied in order.",
+        Arity = ArgumentArity.ZeroOrMore,
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    internal static Option<string> OutputOption()
+    {
+        var o = new Option<string>("--output", "-o") { Description = "Output format.", DefaultValueFactory = _ => "table" };
+        o.AcceptOnlyFromAmong("table", "json");
+        return o;
+    }
+
+    private static Command Validate(TextWriter stdout)
+    {
+        var path = PathArgument(); var apply = ApplyOption(); var output = OutputOption();
+        var cmd = new Command("validate", "Check a topology against Azure's platform rules. Exit 0 clean or warnings only, 1 errors, 2 unusable input.")
+            { path, apply, output };
+        cmd.SetAction(r =>
+        {
+            var estate = new EstateInput(r.GetValue(path)!, r.GetValue(apply) ?? []).Load();
+            var findings = Validator.Validate(estate);
+            if (r.GetValue(output) == "json") Render.Json(stdout, FindingsJson.Of(findings));
+            else Render.Findings(stdout, findings);
+            return findings.Any(f => f.Severity == Severity.Error) ? NetTwinCli.Findings : NetTwinCli.Ok;
+        });
+        return cmd;
+    }
+
+    private static Command Report(TextWriter stdout)
+    {
+        var path = PathArgument(); var apply = ApplyOption(); var output = OutputOption();
+        var cmd = new Command("report", "Everything NetTwin can say about a topology, in one readable report.") { path, apply, output };
+        cmd.SetAction(r =>
+        {
+            var input = new EstateInput(r.GetValue(path)!, r.GetValue(apply) ?? []);
+            var report = ReportQuestion.Ask(input);
+            if (r.GetValue(output) == "json") Render.Json(stdout, report);
+            else Render.Report(stdout, report);
+            return NetTwinCli.Ok;
+        });
+        return cmd;
+    }
+
+    private static Command Rules(TextWriter stdout)
+    {
+        var output = OutputOption();
+        var cmd = new Command("rules", "List the validation catalogue: every rule with its id, severity, spec rule and link.") { output };
+        cmd.SetAction(r =>
+        {
+            var rules = Catalogue.All.OrderBy(d => d.Id, StringComparer.Ordinal).ToList();
+            if (r.GetValue(output) == "json")
+                Render.Json(stdout, new { rules = rules.Select(d => new { id = d.Id, title = d.Title, severity = d.Severity.ToString(), specRule = d.SpecRule, helpLink = d.HelpLink, azureErrorCode = d.AzureErrorCode }) });
+            else
+                Render.Table(stdout, ["Rule", "Severity", "Spec", "Title", "Link"],
+                    rules.Select(d => new[] { d.Id, d.Severity.ToString(), d.SpecRule, d.Title, d.HelpLink }));
+            return NetTwinCli.Ok;
+        });
+        return cmd;
+    }
+}

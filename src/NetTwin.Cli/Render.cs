@@ -1,0 +1,97 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using NetTwin.Questions;
+using NetTwin.Validation;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace NetTwin.Cli;
+
+/// <summary>Turns answers into text: Spectre.Console tables for people, JSON for scripts.</summary>
+internal static class Render
+{
+    public static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    public static void Json(TextWriter w, object value) => w.WriteLine(JsonSerializer.Serialize(value, value.GetType(), JsonOptions));
+
+    public static IAnsiConsole Console(TextWriter w)
+    {
+        var redirected = !ReferenceEquals(w, System.Console.Out) || System.Console.IsOutputRedirected;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = redirected ? AnsiSupport.No : AnsiSupport.Detect,
+            ColorSystem = redirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+            Out = new AnsiConsoleOutput(w),
+            Interactive = InteractionSupport.No,
+        });
+        if (redirected) console.Profile.Width = 240;
+        return console;
+    }
+
+    public static void Table(TextWriter w, string[] headers, IEnumerable<string[]> rows, string? title = null)
+    {
+        var table = new Table().Border(TableBorder.Simple);
+        if (title is not null) table.Title = new TableTitle(title);
+        foreach (var h in headers) table.AddColumn(new TableColumn(Markup.Escape(h)));
+        foreach (var row in rows) table.AddRow(row.Select(c => (IRenderable)new Text(c ?? "")).ToArray());
+        Console(w).Write(table);
+    }
+
+    public static void Heading(TextWriter w, string text)
+    {
+        w.WriteLine();
+        w.WriteLine(text);
+        w.WriteLine(new string('=', text.Length));
+    }
+
+    public static void Findings(TextWriter w, IReadOnlyList<Finding> findings)
+    {
+        if (findings.Count == 0) { w.WriteLine("No findings: the topology follows every rule NetTwin checks."); return; }
+        Table(w, ["Severity", "Rule", "Resource", "Message", "Where"],
+            findings.Select(f => new[] { f.Severity.ToString(), f.Id, f.Resource, f.Message, f.Source.ToString() }));
+        var errors = findings.Count(f => f.Severity == Severity.Error);
+        var warnings = findings.Count(f => f.Severity == Severity.Warning);
+        w.WriteLine($"{errors} error(s), {warnings} warning(s). Rule help: {string.Join(" ", findings.Select(f => $"{f.Id}={f.Rule.HelpLink}").Distinct().Take(6))}");
+    }
+
+    public static void Report(TextWriter w, ReportAnswer report)
+    {
+        w.WriteLine($"NetTwin report: {report.Path}" + (report.ChangeSets.Count > 0 ? $" + {string.Join(" + ", report.ChangeSets)}" : ""));
+        Heading(w, "Inventory");
+        Table(w, ["Kind", "Count"], report.Inventory.Counts.Where(c => c.Count > 0).Select(c => new[] { c.Kind, c.Count.ToString() }));
+        Table(w, ["VNet", "Location", "Address space", "Subnet", "Prefix", "Route table", "NSG", "NICs"],
+            report.Inventory.VirtualNetworks.SelectMany(v => v.Subnets.Count == 0
+                ? [[v.Name, v.Location, string.Join(" ", v.AddressPrefixes), "", "", "", "", ""]]
+                : v.Subnets.Select((s, i) => new[] { i == 0 ? v.Name : "", i == 0 ? v.Location : "", i == 0 ? string.Join(" ", v.AddressPrefixes) : "",
+                    s.Name, s.AddressPrefix, s.RouteTable ?? "", s.NetworkSecurityGroup ?? "", s.NetworkInterfaces.ToString() })),
+            "Virtual networks");
+        var peerings = report.Inventory.VirtualNetworks.SelectMany(v => v.Peerings.Select(p => new[] { v.Name, p })).ToList();
+        if (peerings.Count > 0) Table(w, ["VNet", "Peering"], peerings, "Peerings");
+        if (report.Inventory.Gateways.Count > 0)
+            Table(w, ["Gateway", "VNet", "Type", "VPN type", "SKU", "Active-active", "BGP", "ASN", "Instances"],
+                report.Inventory.Gateways.Select(g => new[] { g.Name, g.VirtualNetwork, g.GatewayType, g.VpnType, g.Sku, g.ActiveActive ? "yes" : "no",
+                    g.EnableBgp ? "yes" : "no", g.Asn.ToString(), string.Join("; ", g.Instances) }), "Gateways");
+        if (report.Inventory.Connections.Count > 0)
+            Table(w, ["Connection", "Type", "Gateway", "To", "BGP", "Policy-based TS", "Mode", "Failed"],
+                report.Inventory.Connections.Select(c => new[] { c.Name, c.ConnectionType, c.From, c.To, c.EnableBgp ? "yes" : "no",
+                    c.UsePolicyBasedTrafficSelectors ? "yes" : "no", c.ConnectionMode, c.Failed ? "FAILED" : "" }), "Connections");
+        if (report.Inventory.Failures.Count > 0)
+        {
+            w.WriteLine("Failed by change sets: " + string.Join(", ", report.Inventory.Failures));
+        }
+        Heading(w, "Validation");
+        if (report.Validation.Findings.Count == 0) w.WriteLine("No findings: the topology follows every rule NetTwin checks.");
+        else
+        {
+            Table(w, ["Severity", "Rule", "Resource", "Message", "Where"],
+                report.Validation.Findings.Select(f => new[] { f.Severity, f.Id, f.Resource, f.Message, f.Line > 0 ? $"{f.File}:{f.Line}" : f.File }));
+            w.WriteLine($"{report.Validation.Errors} error(s), {report.Validation.Warnings} warning(s).");
+        }
+    }
+}

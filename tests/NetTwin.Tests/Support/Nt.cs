@@ -1,0 +1,38 @@
+using NetTwin.Cli;
+
+namespace NetTwin.Tests.Support;
+
+/// <summary>Runs the CLI in-process, through exactly the code path ./nettwin uses.</summary>
+public static class Nt
+{
+    public sealed record Result(int ExitCode, string Out, string Err);
+
+    public static Result Run(params string[] args)
+    {
+        var o = new StringWriter();
+        var e = new StringWriter();
+        var code = NetTwinCli.Run(args, o, e);
+        return new Result(code, o.ToString(), e.ToString());
+    }
+
+    /// <summary>The repository root (the folder holding NetTwin.slnx).</summary>
+    public static string Root { get; } = FindRoot();
+
+    public static string Example(string name) => Path.Combine(Root, "examples", name);
+    public static string Change(string example, string file) => Path.Combine(Root, "examples", example, "changes", file);
+
+    private static string FindRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "NetTwin.slnx"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("NetTwin.slnx not found above the test folder");
+    }
+
+    /// <summary>A temporary topology folder holding the given files.</summary>
+    public static string TempTopology(params (string Name, string Text)[] files)
+    {
+        var dir = Directory.CreateTempSubdirectory("nettwin-test-").FullName;
+        foreach (var (name, text) in files) File.WriteAllText(Path.Combine(dir, name), text);
+        return dir;
+    }
+}
