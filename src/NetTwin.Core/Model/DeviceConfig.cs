@@ -368,10 +368,10 @@ public sealed record AccessListEntry(
     /// <summary>The IP protocol number; null for "ip" (every protocol).</summary>
     int? Protocol,
     /// <summary>The source as a prefix ("any" = 0.0.0.0/0, "host A" = A/32, "A W" = A/(32 - bits of W)).</summary>
-    Prefix Source,
+    Prefix SourcePrefix,
     PortMatch? SourcePorts,
     /// <summary>The destination; 0.0.0.0/0 for standard access lists.</summary>
-    Prefix Destination,
+    Prefix DestinationPrefix,
     PortMatch? DestinationPorts,
     bool Established,
     /// <summary>ICMP message type name or number ("echo", "8"), when given.</summary>
@@ -382,7 +382,7 @@ public sealed record AccessListEntry(
     public bool Matches(AclFlow flow)
     {
         if (Protocol is { } p && p != flow.Protocol) return false;
-        if (!Source.Contains(flow.Source) || !Destination.Contains(flow.Destination)) return false;
+        if (!SourcePrefix.Contains(flow.Source) || !DestinationPrefix.Contains(flow.Destination)) return false;
         if (SourcePorts is { } sp && (flow.SourcePort is not { } s || !sp.Matches(s))) return false;
         if (DestinationPorts is { } dp && (flow.DestinationPort is not { } d || !dp.Matches(d))) return false;
         // established and ICMP types are properties of single packets NetTwin does not model: a flow matches.
@@ -390,8 +390,8 @@ public sealed record AccessListEntry(
     }
 
     public override string ToString() =>
-        $"{Sequence} {(Action == LineAction.Permit ? "permit" : "deny")} {ProtocolName} {Source}"
-        + (SourcePorts is { } sp ? $" {sp}" : "") + $" {Destination}" + (DestinationPorts is { } dp ? $" {dp}" : "");
+        $"{Sequence} {(Action == LineAction.Permit ? "permit" : "deny")} {ProtocolName} {SourcePrefix}"
+        + (SourcePorts is { } sp ? $" {sp}" : "") + $" {DestinationPrefix}" + (DestinationPorts is { } dp ? $" {dp}" : "");
 }
 
 public sealed record AccessList(string Name, AccessListKind Kind, ImmutableArray<AccessListEntry> Entries, SourceRef Source)
@@ -414,8 +414,8 @@ public sealed record AccessList(string Name, AccessListKind Kind, ImmutableArray
         foreach (var e in Entries)
         {
             if (e.Protocol is not null || e.SourcePorts is not null || e.DestinationPorts is not null) continue;
-            if (!e.Source.Contains(route.Network)) continue;
-            if (Kind == AccessListKind.Extended && !e.Destination.Contains(new Ipv4(route.Mask))) continue;
+            if (!e.SourcePrefix.Contains(route.Network)) continue;
+            if (Kind == AccessListKind.Extended && !e.DestinationPrefix.Contains(new Ipv4(route.Mask))) continue;
             return e.Action == LineAction.Permit;
         }
         return false;

@@ -1,0 +1,177 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using NetTwin.Model;
+using NetTwin.Routing.Bgp;
+
+namespace NetTwin.Routing;
+
+/// <summary>The routing stage: what Azure and the on-premises routers hold in their route tables for a
+/// topology, and why. Pure function of the immutable <see cref="Model.Topology"/>; the result is immutable
+/// (tables are computed on first use and cached, safely from several threads).</summary>
+/// <remarks>
+/// Order of work: gateway transit (C10) → BGP to a fixpoint over every speaker (D4-D8) → per hub VNet, the
+/// gateway routes its gateways give (A4, A7, B5) → per VNet the Default and peering routes (A1, A2, A4) and
+/// B3 → per (VNet, route table) the effective route table (A3, B2, B4, B7, B9), shared by every subnet and NIC
+/// with the same inputs.
+/// </remarks>
+public sealed class ControlPlane
+{
+    private readonly Dictionary<string, GatewayRouteSet> _hubSets = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<VnetRoutes>> _vnets = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Vnet, string? Table), Lazy<EffectiveRouteTable>> _tables = new();
+
+    public Topology Topology { get; }
+    /// <summary>Which VNet's gateways serve which VNet (C10).</summary>
+    public GatewayTransit Transit { get; }
+    /// <summary>The converged BGP state: sessions, learned and advertised routes, device tables.</summary>
+    public BgpResult Bgp { get; }
+    /// <summary>Assumptions and warnings of the routing stage (unverified rules, ignored settings...).</summary>
+    public ImmutableArray<RoutingNote> Notes { get; }
+
+    private ControlPlane(Topology topology, RoutingOptions options)
+    {
+        Topology = topology;
+        Transit = new GatewayTransit(topology);
+        var builder = new BgpBuilder(topology, Transit, options);
+        var engine = new BgpEngine(builder.Speakers, topology);
+        engine.Run();
+        var notes = new List<RoutingNote>(Transit.Notes);
+        Bgp = new BgpResult(engine, builder.Speakers, builder.Configs, builder.Notes);
+        foreach (var hub in topology.VirtualNetworks.Where(v => topology.GatewaysIn(v.Name).Count > 0))
+            _hubSets[hub.Name] = HubRoutes(hub.Name, builder, notes);
+        notes.AddRange(Bgp.Notes);
+        Notes = [.. notes];
+    }
+
+    /// <summary>Computes the control plane of a topology. <paramref name="options"/> brings what other stages
+    /// know: parsed device configurations and IPsec tunnel states.</summary>
+    public static ControlPlane Compute(Topology topology, RoutingOptions? options = null) => new(topology, options ?? new RoutingOptions());
+
+    /// <summary>The effective routes of a subnet ("vnet/subnet"), as <c>az network nic show-effective-route-table</c>
+    /// shows them for any NIC in it.</summary>
+    /// <exception cref="ArgumentException">No such subnet.</exception>
+    public EffectiveRouteTable EffectiveRoutes(string subnetId)
+    {
+        var subnet = Topology.Subnet(subnetId) ?? throw new ArgumentException($"no subnet '{subnetId}' (expected vnet/subnet)", nameof(subnetId));
+        return Table(subnet);
+    }
+
+    /// <summary>The effective routes of a NIC: its subnet's.</summary>
+    /// <exception cref="ArgumentException">No such NIC.</exception>
+    public EffectiveRouteTable EffectiveRoutesOfNic(string nicName)
+    {
+        var nic = Topology.NetworkInterface(nicName) ?? throw new ArgumentException($"no network interface '{nicName}'", nameof(nicName));
+        return EffectiveRoutes(nic.Subnet);
+    }
+
+    /// <summary>The route a subnet uses for a destination (B1, with B3 applied), or null: no route, dropped.</summary>
+    public EffectiveRoute? Lookup(string subnetId, Ipv4 destination) => EffectiveRoutes(subnetId).Lookup(destination);
+
+    /// <summary>The gateway routes serving a VNet (its own gateways' or its hub's, C10), or null when none.</summary>
+    public GatewayRouteSet? GatewayRoutes(string vnet) =>
+        Transit.HubOf(vnet) is { } hub ? _hubSets.GetValueOrDefault(hub) : null;
+
+    /// <summary>Every subnet with its table; tables are built in parallel and shared between subnets with the
+    /// same VNet and route table.</summary>
+    public IReadOnlyList<(Subnet Subnet, EffectiveRouteTable Table)> AllSubnetTables()
+    {
+        var subnets = Topology.Subnets.ToList();
+        var tables = new EffectiveRouteTable[subnets.Count];
+        Parallel.For(0, subnets.Count, i => tables[i] = Table(subnets[i]));
+        return [.. subnets.Select((s, i) => (s, tables[i]))];
+    }
+
+    private EffectiveRouteTable Table(Subnet subnet)
+    {
+        var rt = subnet.RouteTable is { } name ? Topology.RouteTable(name) : null;
+        return _tables.GetOrAdd((subnet.VirtualNetwork, rt?.Name),
+            key => new Lazy<EffectiveRouteTable>(() => new EffectiveRouteTable(Vnet(key.Vnet), rt))).Value;
+    }
+
+    private VnetRoutes Vnet(string name) =>
+        _vnets.GetOrAdd(name, n => new Lazy<VnetRoutes>(() =>
+        {
+            var vnet = Topology.VirtualNetwork(n)!;
+            var hub = Transit.HubOf(n);
+            var set = hub is null ? null : _hubSets.GetValueOrDefault(hub);
+            string? via = null;
+            if (set is not null)
+            {
+                var gws = string.Join(", ", Topology.GatewaysIn(hub!).Select(g => g.Name));
+                via = hub == n ? $"{n}'s own gateways ({gws})"
+                    : $"{hub}'s gateways ({gws}) through peering {Transit.TransitPeering(n)?.Name}: useRemoteGateways, and {hub} allows gateway transit (rule C10)";
+            }
+            return new VnetRoutes(Topology, vnet, set, via);
+        })).Value;
+
+    // ------------------------------------------------------------------ gateway routes of a hub
+
+    private GatewayRouteSet HubRoutes(string hub, BgpBuilder builder, List<RoutingNote> notes)
+    {
+        var all = new List<GatewayRoute>();
+        VirtualNetworkGateway? vpn = null;
+        ImmutableArray<Ipv4> vpnIps = [];
+        var hasEr = false;
+        foreach (var g in Topology.GatewaysIn(hub))
+        {
+            var up = Enumerable.Range(0, g.IpConfigurations.Length)
+                .Where(i => !Topology.IsFailed(new Failure(FailureKind.GatewayInstance, g.Name, i))).ToList();
+            var upIps = up.Select(i => g.IpConfigurations[i].PrivateIPAddress).ToImmutableArray();
+            var mine = new Dictionary<Prefix, GatewayRoute>();
+            if (g.GatewayType == GatewayType.Vpn)
+            {
+                vpn ??= g;
+                if (vpn == g) vpnIps = upIps;
+                foreach (var c in Topology.Connections.Where(c => c.VirtualNetworkGateway1 == g.Name))
+                {
+                    if (Topology.IsFailed(new Failure(FailureKind.Connection, c.Name))) continue;
+                    if (c.ConnectionType == ConnectionType.IPsec && c.LocalNetworkGateway2 is { } l && Topology.LocalNetworkGateway(l) is { } lng)
+                        foreach (var p in lng.AddressPrefixes)
+                            mine.TryAdd(p, new GatewayRoute(p, g.Name, GatewayType.Vpn, upIps, GatewayRouteKind.LocalNetworkGateway,
+                                $"{lng.Name} ({lng.GatewayIpAddress}) through connection {c.Name}"));
+                    else if (c.ConnectionType == ConnectionType.Vnet2Vnet && c.VirtualNetworkGateway2 is { } g2Name && Topology.VirtualNetworkGateway(g2Name) is { } g2)
+                    {
+                        var bgp = c.EnableBgp && g.EnableBgp && g2.EnableBgp;
+                        if (bgp) continue; // learned over BGP below
+                        var reverse = Topology.Connections.FirstOrDefault(r => r.ConnectionType == ConnectionType.Vnet2Vnet
+                            && r.VirtualNetworkGateway1 == g2.Name && r.VirtualNetworkGateway2 == g.Name
+                            && !Topology.IsFailed(new Failure(FailureKind.Connection, r.Name)));
+                        if (reverse is null)
+                        {
+                            notes.Add(new RoutingNote("D10", $"connections/{c.Name}", $"no working connection from {g2.Name} back to {g.Name}: the VNet-to-VNet tunnel is not up and adds no routes", c.Source));
+                            continue;
+                        }
+                        foreach (var p in Topology.VirtualNetwork(g2.VirtualNetwork)?.AddressPrefixes ?? [])
+                            mine.TryAdd(p, new GatewayRoute(p, g.Name, GatewayType.Vpn, upIps, GatewayRouteKind.VnetToVnet,
+                                $"address space of {g2.VirtualNetwork} through connections {c.Name} / {reverse.Name}"));
+                    }
+                }
+            }
+            else hasEr = true;
+
+            // BGP-learned routes: per instance, the best paths learned from outside (not the other instance's).
+            if (builder.ByGateway.TryGetValue(g.Name, out var speakers))
+            {
+                var learned = new Dictionary<Prefix, (List<Ipv4> Ips, BgpPath Path)>();
+                foreach (var s in speakers)
+                {
+                    var instance = s.Instance ?? 0;
+                    if (!up.Contains(instance) && s.Kind == BgpSpeakerKind.VpnGateway) continue;
+                    var view = Bgp.Speaker(s.Id)!;
+                    foreach (var e in view.Rib)
+                    {
+                        if (e.Best is not { Source: BgpPathSource.Ebgp } best) continue;
+                        if (!learned.TryGetValue(e.Prefix, out var entry)) learned[e.Prefix] = entry = ([], best);
+                        if (s.Kind == BgpSpeakerKind.ExpressRouteGateway) entry.Ips.AddRange(upIps);
+                        else entry.Ips.Add(g.IpConfigurations[instance].PrivateIPAddress);
+                    }
+                }
+                foreach (var (p, (ips, path)) in learned)
+                    mine.TryAdd(p, new GatewayRoute(p, g.Name, g.GatewayType, [.. ips.Distinct()], GatewayRouteKind.Bgp,
+                        $"from {path.PeerAddress} (AS path {path.AsPathText})"));
+            }
+            all.AddRange(mine.Values);
+        }
+        return new GatewayRouteSet(hub, GatewayRouteSet.Merge(all), vpn, vpnIps, hasEr);
+    }
+}

@@ -1,0 +1,87 @@
+using NetTwin.Model;
+
+namespace NetTwin.Validation;
+
+/// <summary>Subnets inside their virtual network and apart from each other; names unique where Azure
+/// Resource Manager needs them unique. (References that do not resolve are the loader's job.)</summary>
+public static class AddressingRules
+{
+    public static readonly RuleDescriptor SubnetRangeOutsideVnet = new(
+        "NT-ADDR-001", "Subnet outside its virtual network's address space", Severity.Error, "-", Learn.Subnets,
+        "Subnet '{0}' is not valid because its IP address range is outside the IP address range of virtual network '{1}'.",
+        "NetcfgSubnetRangeOutsideVnet");
+
+    public static readonly RuleDescriptor SubnetRangesOverlap = new(
+        "NT-ADDR-002", "Subnets of one virtual network overlap", Severity.Error, "-", Learn.Subnets,
+        "Subnet '{0}' is not valid because its IP address range overlaps with that of an existing subnet in virtual network '{1}'.",
+        "NetcfgSubnetRangesOverlap");
+
+    public static readonly RuleDescriptor DuplicateName = new(
+        "NT-ADDR-003", "Duplicate resource name", Severity.Error, "-", Learn.ResourceNames,
+        "{0} '{1}' is declared more than once (first at {2}): Azure Resource Manager identifies a resource by its name, "
+        + "so this declaration would replace the first one instead of adding a second resource.");
+
+    public static IReadOnlyList<RuleDescriptor> All { get; } = [SubnetRangeOutsideVnet, SubnetRangesOverlap, DuplicateName];
+
+    public static IEnumerable<Finding> Check(Topology t)
+    {
+        foreach (var v in t.VirtualNetworks)
+        {
+            var earlier = new List<Subnet>();
+            foreach (var s in v.Subnets)
+            {
+                if (!v.AddressPrefixes.Any(p => p.Contains(s.AddressPrefix)))
+                    yield return SubnetRangeOutsideVnet.Create(Shared.Address(s), s.Source, s.Name, v.Name);
+                else if (earlier.Any(e => e.AddressPrefix.Overlaps(s.AddressPrefix)))
+                    yield return SubnetRangesOverlap.Create(Shared.Address(s), s.Source, s.Name, v.Name);
+                earlier.Add(s);
+            }
+        }
+        foreach (var f in Duplicates(t)) yield return f;
+    }
+
+    private static IEnumerable<Finding> Duplicates(Topology t)
+    {
+        IEnumerable<Finding> Top<T>(IEnumerable<T> items, string label) where T : IResource =>
+            Dup(items, x => x.Name, x => Shared.Address(x), x => x.Source, label);
+
+        return Top(t.VirtualNetworks, "Virtual network")
+            .Concat(Top(t.RouteTables, "Route table"))
+            .Concat(Top(t.NetworkSecurityGroups, "Network security group"))
+            .Concat(Top(t.NetworkInterfaces, "Network interface"))
+            .Concat(Top(t.VirtualMachines, "Virtual machine"))
+            .Concat(Top(t.AzureFirewalls, "Azure firewall"))
+            .Concat(Top(t.VirtualNetworkGateways, "Virtual network gateway"))
+            .Concat(Top(t.LocalNetworkGateways, "Local network gateway"))
+            .Concat(Top(t.Connections, "Connection"))
+            .Concat(Top(t.ExpressRouteCircuits, "ExpressRoute circuit"))
+            .Concat(Top(t.OnPremisesDevices, "On-premises device"))
+            // Child resources: unique within their parent, as ARM ids nest them.
+            .Concat(Dup(t.VirtualNetworks.SelectMany(v => v.Subnets), s => s.Id, Shared.Address, s => s.Source, "Subnet"))
+            .Concat(Dup(t.VirtualNetworkPeerings, p => $"{p.VirtualNetwork}/{p.Name}",
+                p => Shared.Address(p), p => p.Source, "Peering"))
+            .Concat(Dup(t.RouteTables.SelectMany(rt => rt.Routes.Select(r => (rt, r))), x => $"{x.rt.Name}/{x.r.Name}",
+                x => Shared.Address(x.rt), x => x.r.Source, "Route"))
+            .Concat(Dup(t.NetworkSecurityGroups.SelectMany(n => n.SecurityRules.Select(r => (n, r))), x => $"{x.n.Name}/{x.r.Name}",
+                x => Shared.Address(x.n), x => x.r.Source, "Security rule"))
+            .Concat(Dup(t.VirtualNetworkGateways.SelectMany(g => g.NatRules.Select(r => (g, r))), x => $"{x.g.Name}/{x.r.Name}",
+                x => Shared.Address(x.g), x => x.r.Source, "NAT rule"))
+            .Concat(Dup(t.VirtualNetworkGateways.SelectMany(g => g.IpConfigurations.Select(c => (g, c))), x => $"{x.g.Name}/{x.c.Name}",
+                x => Shared.Address(x.g), x => x.g.Source, "IP configuration"))
+            .Concat(Dup(t.ExpressRouteCircuits.SelectMany(c => c.Peerings.Select(p => (c, p))), x => $"{x.c.Name}/{x.p.PeeringType}",
+                x => Shared.Address(x.c), x => x.p.Source, "ExpressRoute circuit peering"));
+    }
+
+    /// <summary>Azure Resource Manager names are case-insensitive: 'Hub' and 'hub' are one resource.</summary>
+    private static IEnumerable<Finding> Dup<T>(IEnumerable<T> items, Func<T, string> key,
+        Func<T, string> resource, Func<T, SourceRef> source, string label)
+    {
+        var first = new Dictionary<string, T>(StringComparer.OrdinalIgnoreCase);
+        foreach (var item in items)
+        {
+            if (first.TryGetValue(key(item), out var original))
+                yield return DuplicateName.Create(resource(item), source(item), label, key(item), source(original));
+            else first[key(item)] = item;
+        }
+    }
+}
