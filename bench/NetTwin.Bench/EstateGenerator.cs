@@ -73,8 +73,10 @@ public static class EstateGenerator
         return new Builder(spec).Build();
     }
 
-    /// <summary>Only the counts (generates and drops the text).</summary>
-    public static EstateCounts Count(EstateSpec spec) => Generate(spec).Counts;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<EstateSpec, EstateCounts> CountCache = new();
+
+    /// <summary>Only the counts (generates once per spec and drops the text).</summary>
+    public static EstateCounts Count(EstateSpec spec) => CountCache.GetOrAdd(spec, s => Generate(s).Counts);
 
     private static void Check(EstateSpec s)
     {
@@ -137,7 +139,7 @@ public static class EstateGenerator
                 new("onprem.yaml", OnPrem()),
             };
             var bytes = files.Sum(f => (long)Encoding.UTF8.GetByteCount(f.Value));
-            var lines = files.Sum(f => f.Value.Count(c => c == '\n'));
+            var lines = files.Sum(f => f.Value.AsSpan().Count('\n'));
             var counts = new EstateCounts(_vnets, _subnets, _peerings, _routeTables, _routes, _nsgs, _rules, _vms, _nics,
                 _firewalls, _gateways, _lngs, _connections, _circuits, _advertised, bytes, lines);
             return new GeneratedEstate(spec, files, counts);

@@ -12,7 +12,6 @@ public sealed record Measurement(
     IReadOnlyList<TimeSpan> Runs,
     long PeakWorkingSet,
     bool PeakIsPerOperation,
-    long BaselineWorkingSet,
     long AllocatedPerRun,
     int Gen2Collections)
 {
@@ -27,8 +26,6 @@ public sealed record Measurement(
     }
     public TimeSpan Min => Runs.Min();
     public TimeSpan Max => Runs.Max();
-    /// <summary>Peak working set above the idle process (after a full GC, before the operation).</summary>
-    public long PeakGrowth => Math.Max(0, PeakWorkingSet - BaselineWorkingSet);
 }
 
 /// <summary>A plain median-of-N harness: a warm-up run (untimed, unless disabled), then N timed runs with a full GC
@@ -46,7 +43,6 @@ public static class Harness
             _ = prepare()();
         }
         FullGc();
-        var baseline = WorkingSet();
         var perOp = ResetPeak();
         var gen2 = 0;
         var runs = new List<TimeSpan>();
@@ -67,7 +63,7 @@ public static class Harness
             log?.WriteLine($"  {op.Name}: run {i + 1}/{repeat} {FormatTime(sw.Elapsed)}");
         }
         var peak = PeakWorkingSet();
-        return new Measurement(op.Name, runs, peak, perOp, baseline, allocated / Math.Max(1, repeat), gen2);
+        return new Measurement(op.Name, runs, peak, perOp, allocated / Math.Max(1, repeat), gen2);
     }
 
     public static void FullGc()

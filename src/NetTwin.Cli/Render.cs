@@ -50,14 +50,22 @@ internal static class Render
         w.WriteLine(new string('=', text.Length));
     }
 
+    /// <summary>Findings as compiler-style lines (one per finding, never wrapped, so messages stay greppable):
+    /// <c>file:line:col: error NT-PEER-001 [resource]: message</c>, then the help link.</summary>
     public static void Findings(TextWriter w, IReadOnlyList<Finding> findings)
     {
         if (findings.Count == 0) { w.WriteLine("No findings: the topology follows every rule NetTwin checks."); return; }
-        Table(w, ["Severity", "Rule", "Resource", "Message", "Where"],
-            findings.Select(f => new[] { f.Severity.ToString(), f.Id, f.Resource, f.Message, f.Source.ToString() }));
+        foreach (var f in findings)
+            FindingLine(w, f.Source.ToString(), f.Severity.ToString(), f.Id, f.Resource, f.Message, f.Rule.HelpLink);
         var errors = findings.Count(f => f.Severity == Severity.Error);
         var warnings = findings.Count(f => f.Severity == Severity.Warning);
-        w.WriteLine($"{errors} error(s), {warnings} warning(s). Rule help: {string.Join(" ", findings.Select(f => $"{f.Id}={f.Rule.HelpLink}").Distinct().Take(6))}");
+        w.WriteLine($"{errors} error(s), {warnings} warning(s).");
+    }
+
+    private static void FindingLine(TextWriter w, string where, string severity, string id, string resource, string message, string link)
+    {
+        w.WriteLine($"{where}: {severity.ToLowerInvariant()} {id} [{resource}]: {message}");
+        if (link.Length > 0) w.WriteLine($"    see {link}");
     }
 
     public static void Report(TextWriter w, ReportAnswer report)
@@ -89,8 +97,8 @@ internal static class Render
         if (report.Validation.Findings.Count == 0) w.WriteLine("No findings: the topology follows every rule NetTwin checks.");
         else
         {
-            Table(w, ["Severity", "Rule", "Resource", "Message", "Where"],
-                report.Validation.Findings.Select(f => new[] { f.Severity, f.Id, f.Resource, f.Message, f.Line > 0 ? $"{f.File}:{f.Line}" : f.File }));
+            foreach (var f in report.Validation.Findings)
+                FindingLine(w, f.Line > 0 ? $"{f.File}:{f.Line}:{f.Column}" : f.File, f.Severity, f.Id, f.Resource, f.Message, f.HelpLink);
             w.WriteLine($"{report.Validation.Errors} error(s), {report.Validation.Warnings} warning(s).");
         }
     }

@@ -180,7 +180,10 @@ internal static class Negotiator
             return new([.. unique], [.. checks], null, "", who, [.. failures]);
 
         var worst = failures.OrderByDescending(f => Rank(f.Item2)).First();
-        var text = string.Join("; ", failures.Select(f => $"{(f.Item1 == Side.Azure ? azure.Name : peer.Name)} initiating: {f.Item2.Code()}, {f.Item3}"));
+        var text = string.Join("; ", failures.Select(f => failures.Count == 1
+                ? $"when {(f.Item1 == Side.Azure ? azure.Name : peer.Name)} initiates, {f.Item3}"
+                : $"when {(f.Item1 == Side.Azure ? azure.Name : peer.Name)} initiates: {f.Item2.Code()}, {f.Item3}")
+            .Concat(whyNot));
         return new([], [.. checks], worst.Item2, text, TunnelInitiator.None, [.. failures]);
     }
 

@@ -222,11 +222,8 @@ public static class Tunnels
                 results.Add(new InstanceTunnel(i, azureAddress, peer.Address, TunnelState.Down, n.Failure, n.Reason, TunnelInitiator.None, [], n.Proposals, verdict));
                 continue;
             }
-            var sas = string.Join("; ", n.ChildSas.Select(s => s.Selector.ToString()));
-            var oneSided = n.SideFailures.Where(f => n.ChildSas.All(s => s.Initiator != f.Side)).ToList();
-            var reason = $"child SAs {sas}" + (oneSided.Count > 0
-                ? "; " + string.Join("; ", oneSided.Select(f => $"when {(f.Side == Side.Azure ? g.Name : peer.Name)} initiates: {f.Failure.Code()}, {f.Reason}"))
-                : "");
+            var sas = string.Join("; ", n.ChildSas.Select(s => $"{s.Selector} (initiated by {(s.Initiator == Side.Azure ? g.Name : peer.Name)})"));
+            var reason = $"child SAs {sas}";
             if (verdict.Recursive)
             {
                 trail.Add(new(i, c.Name, verdict.Explanation));

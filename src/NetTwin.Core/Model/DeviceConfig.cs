@@ -469,7 +469,7 @@ public sealed record Ikev2Keyring(string Name, ImmutableArray<Ikev2KeyringPeer> 
 
 public sealed record Ikev2Profile(
     string Name,
-    /// <summary>"match identity remote address A [MASK]".</summary>
+    /// <summary>"match identity remote address A [MASK]" ("address 0.0.0.0" without a mask = any peer, 0.0.0.0/0).</summary>
     ImmutableArray<Prefix> MatchIdentityRemoteAddresses,
     /// <summary>"match address local A".</summary>
     Ipv4? MatchAddressLocal,

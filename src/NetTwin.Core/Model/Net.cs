@@ -20,7 +20,7 @@ public readonly record struct Ipv4(uint Value) : IComparable<Ipv4>
         uint v = 0;
         foreach (var p in parts)
         {
-            if (p.Length == 0 || p.Length > 3 || !p.All(char.IsAsciiDigit)
+            if (p.Length == 0 || p.Length > 3 || !p.All(char.IsAsciiDigit) || (p.Length > 1 && p[0] == '0')
                 || !int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var octet) || octet > 255)
             {
                 error = $"'{text}' is not a valid IPv4 address";

@@ -332,7 +332,16 @@ public sealed record OnPremisesDevice(
     SourceRef Source) : IResource
 {
     public string Kind => Kinds.OnPremisesDevices;
+
+    /// <summary>The parsed configuration (from <see cref="Config"/>), attached by the loader.</summary>
+    public DeviceConfig? Configuration { get; init; }
+
+    /// <summary>Lines of the configuration NetTwin did not understand (reported, never silently dropped).</summary>
+    public ImmutableArray<ConfigNote> ConfigNotes { get; init; } = [];
 }
+
+/// <summary>A configuration line NetTwin read but did not understand or ignored on purpose.</summary>
+public sealed record ConfigNote(SourceRef Source, string Text, string Message, bool Ignored);
 
 /// <summary>What a change set can fail or restore.</summary>
 public enum FailureKind { GatewayInstance, Connection, Circuit, BgpPeer }

@@ -44,8 +44,8 @@ public class LoaderTests
     public void BothAddressSpaceShapesAndLocationAliasLoad()
     {
         var t = TopologyLoader.LoadText(Hub);
-        Assert.Equal([Prefix.Parse("10.0.0.0/16")], t.VirtualNetwork("hub")!.AddressPrefixes);
-        Assert.Equal([Prefix.Parse("10.1.0.0/16")], t.VirtualNetwork("spoke")!.AddressPrefixes);
+        Assert.Equal(new[] { Prefix.Parse("10.0.0.0/16") }, t.VirtualNetwork("hub")!.AddressPrefixes.ToArray());
+        Assert.Equal(new[] { Prefix.Parse("10.1.0.0/16") }, t.VirtualNetwork("spoke")!.AddressPrefixes.ToArray());
         Assert.Equal("northeurope", t.VirtualNetwork("spoke")!.Location);
         Assert.Equal("hub/app", t.Subnet("hub/app")!.Id);
     }
@@ -57,7 +57,7 @@ public class LoaderTests
         Assert.Equal(2, g.IpConfigurations.Length);
         Assert.Equal(("default", "10.0.0.4", "10.0.0.254"), (g.IpConfigurations[0].Name, g.IpConfigurations[0].PrivateIPAddress.ToString(), g.IpConfigurations[0].DefaultBgpIpAddress.ToString()));
         Assert.Equal(("activeActive", "10.0.0.5", "10.0.0.253"), (g.IpConfigurations[1].Name, g.IpConfigurations[1].PrivateIPAddress.ToString(), g.IpConfigurations[1].DefaultBgpIpAddress.ToString()));
-        Assert.Equal([Ipv4.Parse("169.254.21.2")], g.IpConfigurations[0].CustomBgpIpAddresses);
+        Assert.Equal(new[] { Ipv4.Parse("169.254.21.2") }, g.IpConfigurations[0].CustomBgpIpAddresses.ToArray());
         Assert.Empty(g.IpConfigurations[1].CustomBgpIpAddresses);
         Assert.Equal(65010, g.BgpSettings.Asn);
         Assert.Equal("hub", g.VirtualNetwork);
@@ -69,7 +69,7 @@ public class LoaderTests
         var t = TopologyLoader.LoadText(Hub);
         var nic = t.NetworkInterface("vm1-nic0")!;
         Assert.Equal(("hub/app", "10.0.1.4", "vm1"), (nic.Subnet, nic.PrivateIPAddress.ToString(), nic.VirtualMachine));
-        Assert.Equal(["vm1-nic0"], t.VirtualMachine("vm1")!.NetworkInterfaces);
+        Assert.Equal(new[] { "vm1-nic0" }, t.VirtualMachine("vm1")!.NetworkInterfaces.ToArray());
     }
 
     [Fact]

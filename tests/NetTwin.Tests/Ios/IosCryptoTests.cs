@@ -131,6 +131,14 @@ public class IosCryptoTests
     }
 
     [Fact]
+    public void RemoteIdentityAddressZeroWithoutAMaskMatchesAnyPeer()
+    {
+        var p = Clean("crypto ikev2 profile ANY\n match identity remote address 0.0.0.0").Crypto.Ikev2Profiles["ANY"];
+        Assert.Equal([Prefix.Default], p.MatchIdentityRemoteAddresses.AsEnumerable());
+        Assert.True(p.MatchesRemote(Ip("20.1.2.3")));
+    }
+
+    [Fact]
     public void ParsesTransformSets()
     {
         var c = Clean(Config).Crypto;

@@ -78,6 +78,22 @@ public class IosInterfaceAndRouteTests
     }
 
     [Fact]
+    public void InterfaceNamesAreNormalisedAndDescriptionsCanBeRemoved()
+    {
+        var config = Clean("""
+            interface GigabitEthernet 0/0
+             description old
+             no description
+            interface GigabitEthernet0/1.100 point-to-point
+             encapsulation dot1Q 100
+             ip address 10.100.0.1 255.255.255.252
+            """);
+        Assert.Equal(["GigabitEthernet0/0", "GigabitEthernet0/1.100"], config.Interfaces.Select(i => i.Name));
+        Assert.Null(config.Interfaces[0].Description);
+        Assert.Equal(P("10.100.0.0/30"), config.Interfaces[1].Address!.Prefix);
+    }
+
+    [Fact]
     public void ReenteringAnInterfaceExtendsIt()
     {
         var config = Clean("interface Gi1\n ip address 10.0.0.1 255.255.255.0\ninterface Gi1\n shutdown");

@@ -98,6 +98,14 @@ public class IosStructureTests
     }
 
     [Fact]
+    public void TheShowRunningConfigPreambleIsIgnored()
+    {
+        var result = Parse("Building configuration...\n\nCurrent configuration : 6174 bytes\n!\nhostname CSR1");
+        Assert.Equal([(1, IosDiagnosticKind.Ignored), (3, IosDiagnosticKind.Ignored)], result.Diagnostics.Select(d => (d.Line, d.Kind)));
+        Assert.Equal("CSR1", result.Config.Hostname);
+    }
+
+    [Fact]
     public void MultiLineBannersAreSkippedToTheirDelimiter()
     {
         var result = Parse("""
@@ -203,7 +211,7 @@ public class IosStructureTests
             result.Diagnostics.Select(d => (d.Line, d.Kind)));
         Assert.Equal("sequence number 99999 is out of range (1-65535)", result.Diagnostics[1].Message);
         Assert.Equal("inside 'crypto map CM 99999 ipsec-isakmp' (line 3), which has an error", result.Diagnostics[2].Message);
-        Assert.Equal([Ip("1.1.1.1")], result.Config.Crypto.CryptoMaps["CM"].Entries.Single().Peers);
+        Assert.Equal([Ip("1.1.1.1")], result.Config.Crypto.CryptoMaps["CM"].Entries.Single().Peers.AsEnumerable());
     }
 
     [Fact]

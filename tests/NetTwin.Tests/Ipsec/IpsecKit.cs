@@ -33,7 +33,7 @@ internal static partial class IpsecKit
     /// <summary>Loads an example folder with its change sets (by file name, in order) plus extra change-set texts.</summary>
     public static Topology Example(string example, IEnumerable<string> changes, params string[] extraChangeSets)
     {
-        var files = changes.Select(c => Nt.Change(example, c)).ToList();
+        var files = changes.Select(c => Path.Combine(Root, "examples", example, "changes", c)).ToList();
         if (extraChangeSets.Length > 0)
         {
             var dir = Directory.CreateTempSubdirectory("nettwin-ipsec-cs-").FullName;
@@ -44,7 +44,21 @@ internal static partial class IpsecKit
                 files.Add(path);
             }
         }
-        return TopologyLoader.Load(Nt.Example(example), files);
+        return TopologyLoader.Load(Path.Combine(Root, "examples", example), files);
+    }
+
+    /// <summary>The repository root (the folder holding NetTwin.slnx): up from the test binaries, or, when they are
+    /// built elsewhere (--artifacts-path), up from this source file.</summary>
+    public static string Root { get; } = FindRoot(AppContext.BaseDirectory) ?? FindRoot(ThisFile()) ?? FindRoot(Environment.CurrentDirectory)
+        ?? throw new InvalidOperationException("NetTwin.slnx not found above the test binaries, the test sources or the current folder");
+
+    private static string ThisFile([System.Runtime.CompilerServices.CallerFilePath] string path = "") => path;
+
+    private static string? FindRoot(string start)
+    {
+        var dir = start.Length == 0 ? null : new DirectoryInfo(Directory.Exists(start) ? start : Path.GetDirectoryName(start) ?? start);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "NetTwin.slnx"))) dir = dir.Parent;
+        return dir?.FullName;
     }
 
     /// <summary>S3's change sets, cumulative up to a case letter (a = base).</summary>
@@ -92,7 +106,7 @@ internal static partial class IpsecKit
                 virtualNetworkGateway1: gw
                 localNetworkGateway2: site
                 sharedKey: {{sharedKey}}
-            {{Indent(connectionExtra, "    ")}}
+                {{Indent(connectionExtra, "    ")}}
             """;
         if (ios is not null)
             yaml += $"""

@@ -63,7 +63,7 @@ public class RouteSelectionTests
             .Vnet("spoke", "10.110.0.0/16", "s1=10.110.1.0/24").Vnet("side", "10.50.0.0/16", "s1=10.50.9.0/24")
             .Peering("spoke", "hub", spokeUsesHub: true).Peering("spoke", "side")
             .ErGateway("er", "hub", "10.100.0.4").ErConnection("c", "er", "circuit")
-            .Circuit("circuit", 0, 65001, "Standard", "10.50.1.0/24", "10.0.0.0/8", "10.110.1.0/24", "10.100.0.0/16")
+            .Circuit("circuit", 0, 65001, "Standard", "10.50.1.0/24", "10.0.0.0/8", "10.110.1.0/24", "10.100.5.0/24")
             .Compute();
         var t = cp.EffectiveRoutes("spoke/s1");
         AssertNoRoute(t, "10.50.1.0/24");
@@ -75,7 +75,7 @@ public class RouteSelectionTests
         Assert.Equal(NextHopType.VirtualNetworkGateway, cp.Lookup("spoke/s1", Ip("10.60.0.1"))!.NextHopType);
         // The gateway itself filters prefixes equal to or inside its VNet and its spokes (B3, VPN FAQ).
         Assert.Contains("B3", cp.Bgp.WhyRejected("er", Ip("172.31.0.2"), P("10.110.1.0/24")));
-        Assert.Contains("B3", cp.Bgp.WhyRejected("er", Ip("172.31.0.2"), P("10.100.0.0/16")));
+        Assert.Contains("B3", cp.Bgp.WhyRejected("er", Ip("172.31.0.2"), P("10.100.5.0/24")));
         Assert.DoesNotContain(cp.Bgp.LearnedRoutes("er"), r => r.Network == P("10.110.1.0/24"));
     }
 
@@ -216,21 +216,24 @@ public class RouteSelectionTests
     }
 
     [Fact]
-    public void B9_shadowing_through_a_b3_drop_is_recomputed_per_table()
+    public void B9_is_recomputed_per_table_where_the_tables_own_routes_cover_a_shared_gateway_route()
     {
-        // Gateway routes 10.100.0.0/17 and 10.100.128.0/17 cover the gateway's 10.100.0.0/16 supernet ... but
-        // both are inside a peered VNet for one spoke only, where B3 drops them and the /16 is not shadowed.
+        // The gateway learns 10.60.0.0/15 and 10.61.0.0/16: not shadowed in the hub. A spoke also peered with
+        // "side" (10.60.0.0/16) holds a peering route for the other half: there the /15 is shadowed.
         var cp = Hub("s1=10.100.1.0/24")
             .Vnet("spoke", "10.110.0.0/16", "s1=10.110.1.0/24").Vnet("side", "10.60.0.0/16", "s1=10.60.9.0/24")
             .Peering("spoke", "hub", spokeUsesHub: true).Peering("spoke", "side")
             .ErGateway("er", "hub", "10.100.0.4").ErConnection("c", "er", "circuit")
-            .Circuit("circuit", 0, 65001, "Standard", "10.60.0.0/15", "10.60.0.0/16", "10.61.0.0/16").Compute();
-        Assert.True(Route(cp.EffectiveRoutes("hub/s1"), RouteSource.VirtualNetworkGateway, "10.60.0.0/15").IsShadowed);
+            .Circuit("circuit", 0, 65001, "Standard", "10.60.0.0/15", "10.61.0.0/16", "10.60.5.0/24").Compute();
+        var hub = cp.EffectiveRoutes("hub/s1");
+        Assert.False(Route(hub, RouteSource.VirtualNetworkGateway, "10.60.0.0/15").IsShadowed);
+        AssertRoute(hub, RouteSource.VirtualNetworkGateway, RouteState.Active, "10.60.5.0/24", NextHopType.VirtualNetworkGateway, "10.100.0.4");
         var spoke = cp.EffectiveRoutes("spoke/s1");
-        Assert.False(Route(spoke, RouteSource.VirtualNetworkGateway, "10.60.0.0/15").IsShadowed); // still covered: the peering /16 + the gateway 10.61/16
-        Assert.True(Route(spoke, RouteSource.VirtualNetworkGateway, "10.60.0.0/15") is { State: RouteState.Active });
-        AssertNoRoute(spoke, "10.60.0.0/16"); // the gateway's /16 equals the peering prefix: dropped (B3) ...
-        AssertRoute(spoke, RouteSource.Default, RouteState.Active, "10.60.0.0/16", NextHopType.VNetPeering); // ... the peering route stays
+        var wide = Route(spoke, RouteSource.VirtualNetworkGateway, "10.60.0.0/15");
+        Assert.True(wide.IsShadowed);
+        Assert.Equal([P("10.60.0.0/16"), P("10.61.0.0/16")], wide.ShadowedBy!.By.ToArray());
+        AssertNoRoute(spoke, "10.60.5.0/24"); // inside the peering prefix: dropped (B3)
+        Assert.Equal(NextHopType.VNetPeering, spoke.Lookup(Ip("10.60.5.1"))!.NextHopType);
     }
 
     [Fact]

@@ -296,7 +296,8 @@ internal static class CryptoModes
                 if (!c.PeekAddress && !c.AtEnd && c.Peek!.Contains(':')) throw c.Unsupported("IPv6 identities are not modelled");
                 var column = c.Column;
                 var ip = c.Address("remote identity address");
-                var length = c.AtEnd ? 32 : c.Mask("remote identity mask");
+                // Without a mask the address is one host, except the IOS idiom "address 0.0.0.0", which matches any peer.
+                var length = !c.AtEnd ? c.Mask("remote identity mask") : ip.Value == 0 ? 0 : 32;
                 c.End();
                 var prefix = IosGrammar.Network(ip, length, column, "match identity remote address", ctx.WarnFor(line));
                 if (!b.MatchRemote.Contains(prefix)) b.MatchRemote.Add(prefix);

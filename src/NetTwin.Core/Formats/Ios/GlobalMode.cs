@@ -47,7 +47,8 @@ internal sealed class GlobalMode() : Mode(null)
         "crypto ipsec security-association", "crypto ipsec df-bit", "crypto ipsec nat-transparency",
         "crypto ipsec fragmentation", "crypto logging", "crypto ipsec client", "ip prefix-list sequence-number",
         "no ip prefix-list sequence-number", "ip access-list resequence", "ip access-list logging",
-        "ip access-list log-update", "no ip bgp-community", "ip bgp-community", "hostname-prefix", "diagnostics");
+        "ip access-list log-update", "no ip bgp-community", "ip bgp-community", "hostname-prefix", "diagnostics",
+        "no license", "Building configuration...", "Current configuration");
 
     public override Outcome Handle(IosLine line, IosParseContext ctx)
     {
@@ -64,7 +65,10 @@ internal sealed class GlobalMode() : Mode(null)
         if (line.Is("interface"))
         {
             if (line.Count < 2) throw line.At(1).Error("interface name expected");
-            var name = string.Concat(line.Tokens.Skip(1).Select(t => t.ToStringValue()));
+            // "interface GigabitEthernet 0/0" is GigabitEthernet0/0; "point-to-point" / "multipoint" qualify sub-interfaces
+            var count = line.Count - (line.WordIs(line.Count - 1, "point-to-point") || line.WordIs(line.Count - 1, "multipoint") ? 1 : 0);
+            if (count < 2) throw line.At(1).Error("interface name expected");
+            var name = string.Concat(line.Tokens.Skip(1).Take(count - 1).Select(t => t.ToStringValue()));
             var iface = d.FindInterface(name);
             if (iface is null) d.Interfaces.Add(iface = new InterfaceBuilder(name, line.Source));
             return Outcome.Enter(new InterfaceMode(line, iface));
@@ -239,12 +243,13 @@ internal sealed class InterfaceMode(IosLine header, InterfaceBuilder iface) : Mo
         "no ip unreachables", "ip proxy-arp", "no ip proxy-arp", "bandwidth", "delay", "keepalive", "no keepalive",
         "media-type", "carrier-delay", "logging", "no logging", "arp", "ip route-cache", "no ip route-cache",
         "ip virtual-reassembly", "no ip virtual-reassembly", "ip flow", "service-policy", "auto", "macro",
-        "platform", "lldp", "no lldp", "tunnel path-mtu-discovery", "encapsulation", "hold-queue", "no description",
-        "ip mroute-cache", "no ip mroute-cache", "no keepalive", "snmp", "no snmp");
+        "platform", "lldp", "no lldp", "tunnel path-mtu-discovery", "encapsulation", "hold-queue",
+        "ip mroute-cache", "no ip mroute-cache", "snmp", "no snmp");
 
     public override Outcome Handle(IosLine line, IosParseContext ctx)
     {
         if (line.Is("description")) { iface.Description = line.Rest(1); return Outcome.Done; }
+        if (line.Is("no", "description") && line.Count == 2) { iface.Description = null; return Outcome.Done; }
         if (line.Is("shutdown") && line.Count == 1) { iface.Shutdown = true; return Outcome.Done; }
         if (line.Is("no", "shutdown") && line.Count == 2) { iface.Shutdown = false; return Outcome.Done; }
         if (line.Is("no", "ip", "address") && line.Count == 3) { iface.Address = null; iface.Secondary.Clear(); return Outcome.Done; }

@@ -40,9 +40,15 @@ internal sealed class IosLine
         Text = text.TrimEnd();
         Indent = Text.Length - Text.TrimStart().Length;
         Content = Text.TrimStart();
-        // The Word pattern accepts any run of non-blank characters, so tokenising cannot fail.
-        Tokens = [.. IosTokenizer.Instance.Tokenize(Content)];
+        // The Word pattern accepts any run of non-blank characters, so tokenising should not fail; if it ever
+        // does, the line is kept with no tokens and reported by the parser.
+        var tokens = IosTokenizer.Instance.TryTokenize(Content);
+        Tokens = tokens.HasValue ? [.. tokens.Value] : [];
+        TokenizeError = tokens.HasValue ? null : tokens.ToString();
     }
+
+    /// <summary>Why the line could not be split into tokens, or null.</summary>
+    public string? TokenizeError { get; }
 
     public string File { get; }
     public int Number { get; }
@@ -151,16 +157,6 @@ internal sealed class Cursor(IosLine line, int index)
         var mask = Address(what);
         return IosValues.MaskLength(mask) ?? throw new IosLineException(column,
             $"'{mask}' is not a valid subnet mask: its one bits are not contiguous ({what})");
-    }
-
-    /// <summary>A dotted wildcard (inverse) mask; returns the prefix length. A wildcard whose zero bits are not
-    /// a contiguous leading run (e.g. 0.0.255.0) is an error: NetTwin models address ranges as prefixes.</summary>
-    public int Wildcard(string what)
-    {
-        var column = Column;
-        var wildcard = Address(what);
-        return IosValues.WildcardLength(wildcard) ?? throw new IosLineException(column,
-            $"'{wildcard}' is not a contiguous wildcard mask: an inverse mask must be zeros followed by ones ({what})");
     }
 
     public long Number(string what, long min, long max)

@@ -42,7 +42,8 @@ public static class IosParser
 
             var line = new IosLine(fileName, number, raw);
             ctx.Begin();
-            Process(line, ctx, global, stack);
+            if (line.TokenizeError is { } error) ctx.Fail(line, line.Indent + 1, IosDiagnosticKind.Error, error);
+            else Process(line, ctx, global, stack);
             ctx.Finish(line);
         }
         if (ctx.BannerDelimiter is { } open)

@@ -95,11 +95,11 @@ internal static class ModelBuilder
                         a["asPath"] is YSeq ? [.. r.Items(a, "asPath").OfType<YScalar>().Select(s => long.TryParse(s.Value, out var v) ? v : 0)] : [asn]))],
                     p.Source);
             })], n.Source))).ToImmutableArray();
-        var devices = Resources(Kinds.OnPremisesDevices).Select(x => Named(x, n => new OnPremisesDevice(
+        var devices = Resources(Kinds.OnPremisesDevices).Select(x => Named(x, n => AttachConfig(r, new OnPremisesDevice(
             r.Str(n, "name"), ResolveConfig(r, n, root), n["asn"] is YScalar ? r.Long(n, "asn", 0) : null,
             [.. r.Maps(n, "interfaces").Select(i => Interface(r, i))],
             r.Cidrs(n, "addressPrefixes"), r.Str(n, "narrowing", "exact") == "rfc7296" ? IpsecNarrowing.Rfc7296 : IpsecNarrowing.Exact,
-            n.Source))).ToImmutableArray();
+            n.Source)))).ToImmutableArray();
 
         var topology = new Topology
         {
@@ -158,6 +158,19 @@ internal static class ModelBuilder
             else r.Error(text, $"invalid interface address '{text.Value}' (expected a.b.c.d/n, the interface's address and its prefix length)");
         }
         return new DeviceInterface(r.Str(i, "name"), net, ip);
+    }
+
+    /// <summary>Parses the device's Cisco IOS file. Syntax errors make the input unusable (exit 2); lines not
+    /// understood travel with the device so validation reports each with its file and line.</summary>
+    private static OnPremisesDevice AttachConfig(NodeReader r, OnPremisesDevice device)
+    {
+        if (device.Config is null) return device;
+        var parsed = Ios.IosParser.ParseFile(device.Config);
+        foreach (var e in parsed.Errors)
+            r.Errors.Add(new LoadError(e.Source, $"{e.Message}: '{e.Text.Trim()}'", $"onPremisesDevices/{device.Name}"));
+        var notes = parsed.Diagnostics.Where(d => d.Kind is Ios.IosDiagnosticKind.NotUnderstood or Ios.IosDiagnosticKind.Warning)
+            .Select(d => new ConfigNote(d.Source, d.Text.Trim(), d.Message, false)).ToImmutableArray();
+        return device with { Configuration = parsed.Config, ConfigNotes = notes };
     }
 
     private static string? ResolveConfig(NodeReader r, YMap n, string root)

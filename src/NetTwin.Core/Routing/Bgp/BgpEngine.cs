@@ -58,7 +58,18 @@ internal sealed class Speaker(string id, string name, BgpSpeakerKind kind, long 
     public List<RoutingNote> Notes { get; } = [];
 
     // Run state.
+    public Dictionary<Prefix, List<BgpPath>> LocalByPrefix { get; private set; } = [];
     public readonly Dictionary<Prefix, RibState> Rib = [];
+
+    public void IndexLocal()
+    {
+        LocalByPrefix = [];
+        foreach (var p in Local)
+        {
+            if (!LocalByPrefix.TryGetValue(p.Prefix, out var l)) LocalByPrefix[p.Prefix] = l = [];
+            l.Add(p);
+        }
+    }
     public readonly HashSet<Prefix> Dirty = [];
 
     public override string ToString() => Id;
@@ -131,6 +142,7 @@ internal sealed class BgpEngine
     {
         _speakers = [.. speakers];
         _topology = topology;
+        foreach (var s in _speakers) s.IndexLocal();
         foreach (var s in _speakers)
             foreach (var a in s.Addresses)
                 if (!_byAddress.TryAdd(a, s) && _byAddress[a] != s)
@@ -383,7 +395,8 @@ internal sealed class BgpEngine
 
     internal static IEnumerable<BgpPath> Candidates(Speaker s, Prefix prefix)
     {
-        foreach (var l in s.Local) if (l.Prefix == prefix) yield return l;
+        if (s.LocalByPrefix.TryGetValue(prefix, out var locals))
+            foreach (var l in locals) yield return l;
         foreach (var n in s.Neighbors)
             if (n.Up && n.AdjIn.TryGetValue(prefix, out var p)) yield return p;
     }
