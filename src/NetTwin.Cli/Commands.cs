@@ -11,6 +11,27 @@ internal static class Commands
         yield return Validate(stdout);
         yield return Report(stdout);
         yield return Rules(stdout);
+        yield return TunnelsCommand(stdout);
+    }
+
+    private static Command TunnelsCommand(TextWriter stdout)
+    {
+        var path = PathArgument(); var apply = ApplyOption(); var output = OutputOption();
+        var connection = new Option<string?>("--connection") { Description = "Only this connection." };
+        var cmd = new Command("tunnels", "IPsec and VNet-to-VNet tunnels: state and reason, initiator, negotiated traffic selectors, findings (third-party transit).")
+            { path, apply, output, connection };
+        cmd.SetAction(r =>
+        {
+            var topology = new EstateInput(r.GetValue(path)!, r.GetValue(apply) ?? []).Load();
+            var name = r.GetValue(connection);
+            if (name is not null && topology.Connection(name) is null)
+                throw new UsageException($"no connection named '{name}'");
+            var view = TunnelsQuestion.Ask(topology, name);
+            if (r.GetValue(output) == "json") Render.Json(stdout, view);
+            else Render.Tunnels(stdout, view);
+            return NetTwinCli.Ok;
+        });
+        return cmd;
     }
 
     internal static Argument<string> PathArgument() => new("path") { Description = "A topology folder (or one YAML file)." };

@@ -102,4 +102,17 @@ internal static class Render
             w.WriteLine($"{report.Validation.Errors} error(s), {report.Validation.Warnings} warning(s).");
         }
     }
+
+    public static void Tunnels(TextWriter w, TunnelsView view)
+    {
+        if (view.Connections.Count == 0) { w.WriteLine("No IPsec or VNet-to-VNet connections."); return; }
+        Table(w, ["Connection", "Gateway", "Peer", "State", "Reason", "Initiator", "Selectors (Azure <-> site)"],
+            view.Connections.Select(c => new[] { c.Connection, c.Gateway, c.Peer, c.State + (c.Failure is null ? "" : $" ({c.Failure})"), c.Reason, c.Initiator,
+                string.Join("\n", c.Selectors.Select(s => $"{s.Local} <-> {s.Remote} [{s.InitiatedBy}, instance {s.Instance}]")) }));
+        foreach (var t in view.Transits)
+            w.WriteLine($"transit via {t.Gateway}: {t.From} ({string.Join(",", t.Sources)}) -> {t.To} ({string.Join(",", t.Destinations)}); to stop it: {t.Stop}");
+        foreach (var f in view.Findings.Findings)
+            FindingLine(w, f.Line > 0 ? $"{f.File}:{f.Line}:{f.Column}" : f.Resource, f.Severity, f.Id, f.Resource, f.Message, f.HelpLink);
+        w.WriteLine(view.Underlay);
+    }
 }

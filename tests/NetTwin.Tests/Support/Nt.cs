@@ -21,11 +21,16 @@ public static class Nt
     public static string Example(string name) => Path.Combine(Root, "examples", name);
     public static string Change(string example, string file) => Path.Combine(Root, "examples", example, "changes", file);
 
-    private static string FindRoot()
+    private static string FindRoot([System.Runtime.CompilerServices.CallerFilePath] string thisFile = "")
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "NetTwin.slnx"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("NetTwin.slnx not found above the test folder");
+        // The binaries' folder first (a normal build), then this source file's (builds with --artifacts-path elsewhere).
+        foreach (var start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(thisFile) ?? "" })
+        {
+            var dir = new DirectoryInfo(start);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "NetTwin.slnx"))) dir = dir.Parent;
+            if (dir is not null) return dir.FullName;
+        }
+        throw new InvalidOperationException("NetTwin.slnx not found above the test folder");
     }
 
     /// <summary>A temporary topology folder holding the given files.</summary>
