@@ -87,7 +87,7 @@ internal static class Commands
         var cmd = new Command("rules", "List the validation catalogue: every rule with its id, severity, spec rule and link.") { output };
         cmd.SetAction(r =>
         {
-            var rules = Catalogue.All.OrderBy(d => d.Id, StringComparer.Ordinal).ToList();
+            var rules = RulesQuestion.All();
             if (r.GetValue(output) == "json")
                 Render.Json(stdout, new { rules = rules.Select(d => new { id = d.Id, title = d.Title, severity = d.Severity.ToString(), specRule = d.SpecRule, helpLink = d.HelpLink, azureErrorCode = d.AzureErrorCode }) });
             else
