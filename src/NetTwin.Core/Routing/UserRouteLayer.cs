@@ -1,0 +1,197 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using NetTwin.Model;
+
+namespace NetTwin.Routing;
+
+/// <summary>A route table's user routes laid over a hub's gateway routes (or over none, when propagation is off
+/// or no gateway serves): B2 between User and VirtualNetworkGateway routes and B9 within these two layers.
+/// Shared by every subnet, in any VNet, that uses this route table and this hub: the per-VNet table then only
+/// adds its few Default routes. Immutable once built.</summary>
+internal sealed class UserRouteLayer
+{
+    public RouteTable? Table { get; }
+    /// <summary>The gateway routes under the user routes; null when propagation is off (B7) or no gateway serves.</summary>
+    public GatewayRouteSet? Gateways { get; }
+    /// <summary>The user routes in table order, with their B2 state and B9 annotation within this layer.</summary>
+    public ImmutableArray<EffectiveRoute> Users { get; }
+    /// <summary>Gateway routes this layer changes: Invalid under a user route (B2), or shadowed by user routes (B9).</summary>
+    public Dictionary<int, EffectiveRoute> GatewayOverrides { get; } = [];
+    /// <summary>Gateway routes made Invalid by a user route with the same prefix.</summary>
+    public HashSet<int> GatewayInactive { get; } = [];
+    /// <summary>The Active user routes.</summary>
+    public PrefixTrie<EffectiveRoute> UserTrie { get; } = new();
+    /// <summary>The user route sending 0.0.0.0/0 to an appliance or the VPN gateway (rule A3), if any.</summary>
+    public EffectiveRoute? DefaultToDevice { get; }
+
+    private readonly Dictionary<Prefix, int> _userIndex = [];
+    private readonly ConcurrentDictionary<Prefix, bool> _fullMemo = new();
+    private readonly ConcurrentDictionary<Ipv4, EffectiveRoute?> _lookupCache = new();
+
+    public UserRouteLayer(RouteTable? table, GatewayRouteSet? gateways, GatewayRouteSet? serving)
+    {
+        Table = table;
+        Gateways = gateways;
+        var users = new List<EffectiveRoute>();
+        foreach (var r in table?.Routes ?? [])
+        {
+            var u = UserRoute(table!, r, serving);
+            if (_userIndex.TryGetValue(u.AddressPrefix, out var first))
+                u = u with
+                {
+                    State = RouteState.Invalid,
+                    InvalidBecause = new RouteDefeat("B2", $"the User route {users[first].Name} has the same prefix and is kept (unverified: same-source conflict)", [u.AddressPrefix]),
+                };
+            else _userIndex[u.AddressPrefix] = users.Count;
+            users.Add(u);
+        }
+        // Rule B2: a user route beats a gateway route with the same prefix.
+        if (gateways is not null)
+            foreach (var (prefix, ui) in _userIndex)
+                if (gateways.IndexOf.TryGetValue(prefix, out var gi))
+                {
+                    var w = users[ui];
+                    GatewayInactive.Add(gi);
+                    GatewayOverrides[gi] = gateways.Effective[gi] with
+                    {
+                        State = RouteState.Invalid,
+                        ShadowedBy = null,
+                        InvalidBecause = new RouteDefeat("B2", $"the User route {w.Name} ({w.NextHopType}) has the same prefix and a higher-priority source (User > VirtualNetworkGateway > Default)", [prefix]),
+                    };
+                }
+        foreach (var u in users.Where(u => u.State == RouteState.Active)) UserTrie.Set(u.AddressPrefix, u);
+        UserTrie.Freeze();
+        DefaultToDevice = users.FirstOrDefault(u => u.State == RouteState.Active && u.AddressPrefix == Prefix.Default
+            && u.NextHopType is NextHopType.VirtualAppliance or NextHopType.VirtualNetworkGateway);
+
+        // Rule B9 within user + gateway routes: every node on the user routes' paths is evaluated once.
+        foreach (var u in users.Where(u => u.State == RouteState.Active)) Full(u.AddressPrefix);
+        for (var i = 0; i < users.Count; i++)
+            if (users[i].State == RouteState.Active) users[i] = Annotate(users[i], Full, Outermost);
+        if (gateways is not null)
+        {
+            var affected = new SortedSet<int>();
+            foreach (var p in _userIndex.Keys)
+                foreach (var e in gateways.Trie.Covering(p)) affected.Add(e.Index);
+            foreach (var i in affected)
+            {
+                if (GatewayInactive.Contains(i)) continue;
+                var current = gateways.Effective[i];
+                var annotated = Annotate(current with { ShadowedBy = null }, Full, Outermost);
+                if (!SameShadow(annotated, current)) GatewayOverrides[i] = annotated;
+            }
+        }
+        Users = [.. users];
+        // The trie now holds the annotated versions (same prefixes: the structure does not change).
+        foreach (var u in Users.Where(u => u.State == RouteState.Active)) UserTrie.Set(u.AddressPrefix, u);
+        UserTrie.Freeze();
+    }
+
+    internal static bool SameShadow(EffectiveRoute a, EffectiveRoute b) => (a.ShadowedBy, b.ShadowedBy) switch
+    {
+        (null, null) => true,
+        ({ } x, { } y) => x.By.SequenceEqual(y.By),
+        _ => false,
+    };
+
+    /// <summary>Rule B9: a route whose both halves are fully covered by longer Active routes is shadowed.</summary>
+    internal static EffectiveRoute Annotate(EffectiveRoute r, Func<Prefix, bool> full, Func<Prefix, IEnumerable<Prefix>> outermost)
+    {
+        if (r.State != RouteState.Active || r.AddressPrefix.Length == 32) return r.ShadowedBy is null ? r : r with { ShadowedBy = null };
+        var (low, high) = PrefixTrie<object>.Halves(r.AddressPrefix)!.Value;
+        if (!(full(low) && full(high))) return r.ShadowedBy is null ? r : r with { ShadowedBy = null };
+        return r with { ShadowedBy = GatewayRouteSet.Shadow(outermost(low).Concat(outermost(high))) };
+    }
+
+    public bool GatewayActiveAt(Prefix p, out int index)
+    {
+        index = -1;
+        if (Gateways?.Trie.Get(p) is not { } e) return false;
+        index = e.Index;
+        return !GatewayInactive.Contains(e.Index);
+    }
+
+    /// <summary>True when every address of <paramref name="q"/> is inside an Active user or gateway route at or inside q.</summary>
+    public bool Full(Prefix q)
+    {
+        if (_fullMemo.TryGetValue(q, out var memo)) return memo;
+        bool result;
+        if (UserTrie.Get(q) is not null || GatewayActiveAt(q, out _)) result = true;
+        else if (!UserTrie.HasAnyWithin(q)) return Gateways?.Trie.IsFull(q) ?? false; // gateway routes only (no memo needed)
+        else if (q.Length == 32) result = false;
+        else
+        {
+            var (low, high) = PrefixTrie<object>.Halves(q)!.Value;
+            result = Full(low) && Full(high);
+        }
+        _fullMemo[q] = result;
+        return result;
+    }
+
+    /// <summary>The outermost Active user or gateway routes at or inside q.</summary>
+    public IEnumerable<Prefix> Outermost(Prefix q)
+    {
+        if (UserTrie.Get(q) is not null || GatewayActiveAt(q, out _)) { yield return q; yield break; }
+        if (!UserTrie.HasAnyWithin(q))
+        {
+            if (Gateways is not null)
+                foreach (var e in Gateways.Trie.OutermostWithin(q)) yield return e.Route.Prefix;
+            yield break;
+        }
+        if (q.Length == 32) yield break;
+        var (low, high) = PrefixTrie<object>.Halves(q)!.Value;
+        foreach (var p in Outermost(low)) yield return p;
+        foreach (var p in Outermost(high)) yield return p;
+    }
+
+    /// <summary>Longest match over the Active user and gateway routes, skipping gateway routes the caller hides (B3).</summary>
+    public (EffectiveRoute Route, int GatewayIndex)? Lookup(Ipv4 destination, Func<int, bool>? hidden)
+    {
+        var user = UserTrie.LongestMatch(destination);
+        var gw = Gateways?.Trie.LongestMatch(destination, e => !GatewayInactive.Contains(e.Index) && (hidden is null || !hidden(e.Index)));
+        if (gw is not null && (user is null || gw.Route.Prefix.Length > user.AddressPrefix.Length))
+            return (GatewayOverrides.GetValueOrDefault(gw.Index) ?? gw.Effective, gw.Index);
+        return user is null ? null : (user, -1);
+    }
+
+    /// <summary>The layer's longest match for an address, cached (used for rule A8 on appliance next hops).</summary>
+    public EffectiveRoute? CachedLookup(Ipv4 destination) => _lookupCache.GetOrAdd(destination, d => Lookup(d, null)?.Route);
+
+    public bool IsExpressRoute(EffectiveRoute r) =>
+        Gateways is not null && r.Source == RouteSource.VirtualNetworkGateway && Gateways.IndexOf.TryGetValue(r.AddressPrefix, out var i)
+        && Gateways.Routes[i].GatewayType == GatewayType.ExpressRoute;
+
+    public int UserIndexOf(Prefix p) => _userIndex.TryGetValue(p, out var i) ? i : -1;
+
+    private static EffectiveRoute UserRoute(RouteTable table, Route r, GatewayRouteSet? serving)
+    {
+        var notes = ImmutableArray.CreateBuilder<string>();
+        ImmutableArray<Ipv4> ips = [];
+        switch (r.NextHopType)
+        {
+            case NextHopType.VirtualAppliance when r.NextHopIpAddress is { } ip:
+                ips = [ip];
+                break;
+            case NextHopType.VirtualAppliance:
+                notes.Add("rule A5: a VirtualAppliance route needs nextHopIpAddress; Azure shows next hop IP None");
+                break;
+            case NextHopType.VirtualNetworkGateway:
+                // Rule A8: only a VPN gateway can be the target, and not when VPN and ExpressRoute gateways coexist.
+                if (serving?.VpnGateway is null)
+                    notes.Add("rule A8: no VPN gateway serves this VNet (ExpressRoute gateways cannot be a user route target): traffic is dropped");
+                else
+                {
+                    ips = serving.VpnGatewayIps;
+                    if (serving.HasExpressRouteGateway)
+                        notes.Add($"rule A8: Azure does not allow user routes to VirtualNetworkGateway when VPN ({serving.VpnGateway.Name}) and ExpressRoute gateways coexist");
+                }
+                break;
+        }
+        return new EffectiveRoute(RouteSource.User, RouteState.Active, r.AddressPrefix, r.NextHopType, ips, r.Name,
+            new RouteReason("B4", $"user route {r.Name} of route table {table.Name}"))
+        {
+            RouteTable = table.Name,
+            Notes = notes.ToImmutable(),
+        };
+    }
+}
