@@ -19,6 +19,7 @@ public sealed class ControlPlane
     private readonly Dictionary<string, GatewayRouteSet> _hubSets = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<VnetRoutes>> _vnets = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Vnet, string? Table), Lazy<EffectiveRouteTable>> _tables = new();
+    private readonly ConcurrentDictionary<(string? Table, string? Hub), Lazy<UserRouteLayer>> _layers = new();
 
     public Topology Topology { get; }
     /// <summary>Which VNet's gateways serve which VNet (C10).</summary>
@@ -85,7 +86,15 @@ public sealed class ControlPlane
     {
         var rt = subnet.RouteTable is { } name ? Topology.RouteTable(name) : null;
         return _tables.GetOrAdd((subnet.VirtualNetwork, rt?.Name),
-            key => new Lazy<EffectiveRouteTable>(() => new EffectiveRouteTable(Vnet(key.Vnet), rt))).Value;
+            key => new Lazy<EffectiveRouteTable>(() => new EffectiveRouteTable(Vnet(key.Vnet), Layer(rt, Transit.HubOf(key.Vnet))))).Value;
+    }
+
+    // The user routes of a route table over the gateway routes of a hub: shared by every VNet using both.
+    private UserRouteLayer Layer(RouteTable? table, string? hub)
+    {
+        var serving = hub is null ? null : _hubSets.GetValueOrDefault(hub);
+        return _layers.GetOrAdd((table?.Name, serving?.Hub), _ => new Lazy<UserRouteLayer>(() =>
+            new UserRouteLayer(table, table is { DisableBgpRoutePropagation: true } ? null : serving, serving))).Value;
     }
 
     private VnetRoutes Vnet(string name) =>
