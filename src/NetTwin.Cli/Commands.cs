@@ -12,6 +12,30 @@ internal static class Commands
         yield return Report(stdout);
         yield return Rules(stdout);
         yield return TunnelsCommand(stdout);
+        yield return RoutesCommand(stdout);
+    }
+
+    private static Command RoutesCommand(TextWriter stdout)
+    {
+        var path = PathArgument(); var apply = ApplyOption(); var output = OutputOption();
+        var subnet = new Option<string?>("--subnet") { Description = "VNET/SUBNET whose effective routes to show." };
+        var nic = new Option<string?>("--nic") { Description = "A network interface (its subnet's effective routes)." };
+        var cmd = new Command("routes", "Effective routes of a subnet or NIC, like az network nic show-effective-route-table, with why each route is Invalid or shadowed.")
+            { path, apply, output, subnet, nic };
+        cmd.SetAction(r =>
+        {
+            var (s, n) = (r.GetValue(subnet), r.GetValue(nic));
+            if ((s is null) == (n is null)) throw new UsageException("give exactly one of --subnet VNET/SUBNET or --nic NAME");
+            var topology = new EstateInput(r.GetValue(path)!, r.GetValue(apply) ?? []).Load();
+            var view = RoutesQuestion.Ask(topology, s, n)
+                ?? throw new UsageException(s is not null ? $"no subnet named '{s}' (use VNET/SUBNET)" : $"no network interface named '{n}'");
+            if (r.GetValue(output) == "json") Render.Json(stdout, new { value = view.Value });
+            else Render.Table(stdout, ["Source", "State", "Address Prefix", "Next Hop Type", "Next Hop IP", "Why"],
+                view.Value.Select(v => new[] { v.Source, v.State + (v.Shadowed ? " (shadowed)" : ""), string.Join(" ", v.AddressPrefix), v.NextHopType,
+                    string.Join(" ", v.NextHopIpAddress), v.Explanation }), $"Effective routes of {view.Subnet}");
+            return NetTwinCli.Ok;
+        });
+        return cmd;
     }
 
     private static Command TunnelsCommand(TextWriter stdout)

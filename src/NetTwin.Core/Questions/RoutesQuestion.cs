@@ -1,0 +1,33 @@
+using NetTwin.Model;
+using NetTwin.Routing;
+
+namespace NetTwin.Questions;
+
+/// <summary>`nettwin routes`: a subnet's or NIC's effective routes, shaped like
+/// <c>az network nic show-effective-route-table</c> (rule I1: {"value":[{source, state, addressPrefix[],
+/// nextHopType, nextHopIpAddress[], name, disableBgpRoutePropagation}]}) plus why each route is there, and why
+/// it is Invalid or shadowed.</summary>
+public sealed record RoutesView(string Subnet, string? RouteTable, IReadOnlyList<RouteView> Value);
+
+public sealed record RouteView(string Source, string State, IReadOnlyList<string> AddressPrefix, string NextHopType,
+    IReadOnlyList<string> NextHopIpAddress, string? Name, bool DisableBgpRoutePropagation, bool Shadowed, string Explanation);
+
+public static class RoutesQuestion
+{
+    /// <summary>Routes of <paramref name="subnetId"/> (vnet/subnet) or of the NIC <paramref name="nic"/>; null when the name does not exist.</summary>
+    public static RoutesView? Ask(Topology t, string? subnetId, string? nic)
+    {
+        var subnet = nic is not null ? (t.NetworkInterface(nic) is { } n ? t.Subnet(n.Subnet) : null) : subnetId is null ? null : t.Subnet(subnetId);
+        if (subnet is null) return null;
+        var table = ControlPlane.Compute(t).EffectiveRoutes(subnet.Id);
+        var disabled = !table.GatewayRoutesPropagated;
+        // Azure lists Default, then VirtualNetworkGateway, then User routes (I1); within a source by prefix.
+        var rows = table.Routes
+            .OrderBy(r => r.Source switch { RouteSource.Default => 0, RouteSource.VirtualNetworkGateway => 1, _ => 2 })
+            .ThenBy(r => r.AddressPrefix)
+            .Select(r => new RouteView(r.Source.ToString(), r.State.ToString(), [r.AddressPrefix.ToString()], r.NextHopType.ToString(),
+                r.NextHopIpAddress.Select(ip => ip.ToString()).ToList(), r.Name, disabled, r.IsShadowed, r.Explanation))
+            .ToList();
+        return new RoutesView(subnet.Id, table.RouteTable, rows);
+    }
+}
