@@ -5,8 +5,9 @@ namespace NetTwin.Routing;
 /// <summary>Inputs the routing stage takes from other stages.</summary>
 public sealed record RoutingOptions
 {
-    /// <summary>The parsed configuration of an on-premises device, or null when it has none (YAML-declared
-    /// devices) or it could not be read. When unset, devices are taken as declared in YAML only.</summary>
+    /// <summary>The configuration to use for an on-premises device (null: the device as declared in YAML).
+    /// When unset, <see cref="OnPremisesDevice.Configuration"/> as the loader attached it. Set it to try a
+    /// configuration without writing a change set.</summary>
     public Func<OnPremisesDevice, DeviceConfig?>? DeviceConfigs { get; init; }
 
     /// <summary>Whether the IPsec tunnel of a connection from one gateway instance is up: null = up, otherwise

@@ -10,15 +10,10 @@ public class ScenarioS1Tests
 {
     private const string Ex = "s1-vpn-over-er";
 
-    internal static readonly RoutingOptions Ios = new()
-    {
-        DeviceConfigs = d => d.Config is { } path ? IosParser.ParseFile(path).Config : null,
-    };
-
     [Fact]
     public void Both_gateways_advertise_the_hub_and_the_spoke()
     {
-        var cp = ComputeExample(Ex, Ios);
+        var cp = ComputeExample(Ex, null);
         var er = cp.Bgp.AdvertisedRoutes("ExpressrouteGateway", Ip("192.168.100.2"));
         Assert.Equal([P("10.64.0.0/23"), P("172.16.0.0/16")], er.Select(r => r.Network).ToArray());
         var vpn = cp.Bgp.AdvertisedRoutes("vpngateway", Ip("169.254.21.1"));
@@ -33,7 +28,7 @@ public class ScenarioS1Tests
     [Fact]
     public void R1_holds_both_paths_and_prefers_the_vpn_gateway_with_local_preference_200()
     {
-        var cp = ComputeExample(Ex, Ios);
+        var cp = ComputeExample(Ex, null);
         var rows = cp.Bgp.DeviceTable("R1");
         foreach (var prefix in new[] { "10.64.0.0/23", "172.16.0.0/16" })
         {
@@ -52,7 +47,7 @@ public class ScenarioS1Tests
     [Fact]
     public void Sessions_up_where_both_ends_agree_and_down_with_a_reason_elsewhere()
     {
-        var cp = ComputeExample(Ex, Ios);
+        var cp = ComputeExample(Ex, null);
         var peers = cp.Bgp.PeerStatus("vpngateway");
         var r1 = Assert.Single(peers, p => p.LocalAddress == Ip("169.254.21.2") && p.Neighbor == Ip("169.254.21.1"));
         Assert.Equal(BgpSessionState.Connected, r1.State);
@@ -67,7 +62,7 @@ public class ScenarioS1Tests
     [Fact]
     public void Azure_learns_the_lan_over_the_tunnels_and_the_loopbacks_over_expressroute()
     {
-        var cp = ComputeExample(Ex, Ios);
+        var cp = ComputeExample(Ex, null);
         var spoke = cp.EffectiveRoutes("vnet-spoke/workload");
         // R2 prepends the LAN twice: instance 1 prefers R1's path through instance 0 (iBGP), so only 10.64.0.12 forwards.
         var lan = AssertRoute(spoke, RouteSource.VirtualNetworkGateway, RouteState.Active, "10.200.0.0/16", NextHopType.VirtualNetworkGateway, "10.64.0.12");
@@ -85,7 +80,7 @@ public class ScenarioS1Tests
     [Fact]
     public void R1_routing_table_pins_the_gateway_subnet_to_expressroute()
     {
-        var cp = ComputeExample(Ex, Ios);
+        var cp = ComputeExample(Ex, null);
         var rib = cp.Bgp.DeviceRoutes("R1")!;
         var tunnelEndpoint = rib.Lookup(Ip("10.64.0.12"))!;
         Assert.Equal((DeviceRouteProtocol.Static, P("10.64.0.0/26"), Ip("192.168.100.2")), (tunnelEndpoint.Protocol, tunnelEndpoint.Prefix, tunnelEndpoint.NextHop!.Value));
@@ -96,8 +91,14 @@ public class ScenarioS1Tests
     [Fact]
     public void Without_the_pin_r1_reaches_the_tunnel_endpoint_through_the_tunnel_itself()
     {
-        var cp = ComputeExample(Ex, Ios, "prefer-vpn-for-gateway-subnet.yaml");
+        var cp = ComputeExample(Ex, null, "prefer-vpn-for-gateway-subnet.yaml");
         var hop = cp.Bgp.DeviceRoutes("R1")!.Lookup(Ip("10.64.0.12"))!;
         Assert.Equal((DeviceRouteProtocol.Bgp, "Tunnel0"), (hop.Protocol, hop.Interface));
+
+        // The same question without a change set: hand the routing stage another configuration for R1.
+        var noPin = IosParser.ParseFile(Path.Combine(Example(Ex), "R1-no-pin.ios")).Config;
+        var tried = ComputeExample(Ex, new RoutingOptions { DeviceConfigs = d => d.Name == "R1" ? noPin : d.Configuration });
+        Assert.Equal(DeviceRouteProtocol.Bgp, tried.Bgp.DeviceRoutes("R1")!.Lookup(Ip("10.64.0.12"))!.Protocol);
+        Assert.Equal(DeviceRouteProtocol.Static, cp.Bgp.DeviceRoutes("R2")!.Lookup(Ip("10.64.0.13"))!.Protocol);
     }
 }

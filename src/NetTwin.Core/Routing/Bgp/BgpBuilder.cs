@@ -27,7 +27,7 @@ internal sealed class BgpBuilder
         _transit = transit;
         _options = options;
         foreach (var d in topology.OnPremisesDevices)
-            _configs[d.Name] = d.Config is null ? null : options.DeviceConfigs?.Invoke(d);
+            _configs[d.Name] = options.DeviceConfigs is { } resolve ? resolve(d) : d.Configuration;
         IndexNodes();
         foreach (var g in topology.VirtualNetworkGateways)
         {
@@ -300,8 +300,6 @@ internal sealed class BgpBuilder
                 if (IosSpeaker.Build(d, cfg, NodeOf, NodeName, Notes) is { } ios) list.Add(ios);
                 continue;
             }
-            if (d.Config is not null && _options.DeviceConfigs is null)
-                Notes.Add(new RoutingNote("BGP", $"onPremisesDevices/{d.Name}", $"its configuration {Path.GetFileName(d.Config)} was not given to the routing stage: the device takes part in BGP only as declared in YAML", d.Source));
             if (d.Asn is not { } asn) continue;
             // A device declared in YAML with an ASN: answers every session configured towards its addresses and
             // advertises the networks behind it.
