@@ -37,10 +37,20 @@ public sealed class ControlPlane
         var engine = new BgpEngine(builder.Speakers, topology);
         engine.Run();
         var notes = new List<RoutingNote>(Transit.Notes);
-        Bgp = new BgpResult(engine, builder.Speakers, builder.Configs, builder.Notes);
+        Bgp = new BgpResult(engine, builder.Speakers, builder.Configs, builder.Notes, topology);
         foreach (var hub in topology.VirtualNetworks.Where(v => topology.GatewaysIn(v.Name).Count > 0))
             _hubSets[hub.Name] = HubRoutes(hub.Name, builder, notes);
         notes.AddRange(Bgp.Notes);
+        // Rule B8: what a GatewaySubnet's route table must not do (validation reports them as errors; routing
+        // computes the table as Azure would hold it and says why the gateway will not work).
+        foreach (var gs in topology.Subnets.Where(s => s.IsGatewaySubnet && s.RouteTable is not null))
+        {
+            if (topology.RouteTable(gs.RouteTable!) is not { } rt) continue;
+            if (rt.DisableBgpRoutePropagation)
+                notes.Add(new RoutingNote("B8", $"virtualNetworks/{gs.Id}", $"route table {rt.Name} disables gateway route propagation on the GatewaySubnet: \"The gateway will not function with this setting disabled\"", rt.Source));
+            if (rt.Routes.FirstOrDefault(r => r.AddressPrefix == Prefix.Default) is { } dflt && topology.GatewaysIn(gs.VirtualNetwork).Any(g => g.GatewayType == GatewayType.Vpn))
+                notes.Add(new RoutingNote("B8", $"virtualNetworks/{gs.Id}", $"route {dflt.Name} sends 0.0.0.0/0 from the GatewaySubnet of a VPN gateway: this can prevent the gateway from functioning", dflt.Source));
+        }
         Notes = [.. notes];
     }
 
@@ -67,6 +77,14 @@ public sealed class ControlPlane
 
     /// <summary>The route a subnet uses for a destination (B1, with B3 applied), or null: no route, dropped.</summary>
     public EffectiveRoute? Lookup(string subnetId, Ipv4 destination) => EffectiveRoutes(subnetId).Lookup(destination);
+
+    /// <summary>Like <c>az network watcher show-next-hop</c> (I3): the route a packet from <paramref name="source"/>
+    /// (an address in some subnet) to <paramref name="destination"/> uses.</summary>
+    public NextHopResult NextHop(Ipv4 source, Ipv4 destination)
+    {
+        var subnet = Topology.SubnetContaining(source);
+        return new NextHopResult(subnet?.Id, subnet is null ? null : Table(subnet).Lookup(destination));
+    }
 
     /// <summary>The gateway routes serving a VNet (its own gateways' or its hub's, C10), or null when none.</summary>
     public GatewayRouteSet? GatewayRoutes(string vnet) =>
@@ -131,6 +149,7 @@ public sealed class ControlPlane
             {
                 vpn ??= g;
                 if (vpn == g) vpnIps = upIps;
+                // Rule D6: the prefixes of connected sites become gateway routes (static), beside what BGP learns.
                 foreach (var c in Topology.Connections.Where(c => c.VirtualNetworkGateway1 == g.Name))
                 {
                     if (Topology.IsFailed(new Failure(FailureKind.Connection, c.Name))) continue;
@@ -183,4 +202,17 @@ public sealed class ControlPlane
         }
         return new GatewayRouteSet(hub, GatewayRouteSet.Merge(all), vpn, vpnIps, hasEr);
     }
+}
+
+/// <summary>The answer of <see cref="ControlPlane.NextHop"/>, with the fields of show-next-hop (I3).</summary>
+/// <param name="SubnetId">The subnet holding the source address, or null when no subnet holds it.</param>
+/// <param name="Route">The route used, or null: no route (dropped).</param>
+public sealed record NextHopResult(string? SubnetId, EffectiveRoute? Route)
+{
+    /// <summary>The next hop type; None when no route matches.</summary>
+    public NextHopType NextHopType => Route?.NextHopType ?? NextHopType.None;
+    /// <summary>The first next hop IP (appliance or gateway instance), when there is one.</summary>
+    public Ipv4? NextHopIpAddress => Route is { NextHopIpAddress: [var first, ..] } ? first : null;
+    /// <summary>"System Route", or the route table of a User route.</summary>
+    public string RouteTableId => Route is { Source: RouteSource.User, RouteTable: { } rt } ? rt : "System Route";
 }

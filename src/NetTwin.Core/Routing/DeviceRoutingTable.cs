@@ -4,6 +4,7 @@ using NetTwin.Model;
 
 namespace NetTwin.Routing;
 
+/// <summary>Where a router's route comes from.</summary>
 public enum DeviceRouteProtocol { Connected, Static, Bgp }
 
 /// <summary>One route of an on-premises router's routing table (<c>show ip route</c>).</summary>
@@ -19,6 +20,7 @@ public sealed record DeviceRoute(Prefix Prefix, DeviceRouteProtocol Protocol, in
 public sealed class DeviceRoutingTable
 {
     private readonly PrefixTrie<DeviceRoute> _trie = new();
+    /// <summary>The device name.</summary>
     public string Device { get; }
     /// <summary>The routes in prefix order.</summary>
     public ImmutableArray<DeviceRoute> Routes { get; }
@@ -34,25 +36,27 @@ public sealed class DeviceRoutingTable
         _trie.Freeze();
     }
 
-    /// <summary>Longest-prefix match; the exit interface is resolved for static routes given by next hop.</summary>
+    /// <summary>Longest-prefix match (static routes given by next hop carry the exit interface they resolve to).</summary>
     public DeviceRoute? Lookup(Ipv4 destination) => _trie.LongestMatch(destination);
 
     internal static DeviceRoutingTable Static(string device, DeviceConfig config) => new(device, ConnectedAndStatic(config));
 
-    internal static DeviceRoutingTable WithBgp(string device, DeviceConfig? config, IEnumerable<BgpRibEntry> bgp, long asn)
+    internal static DeviceRoutingTable WithBgp(string device, DeviceConfig? config, IEnumerable<DeviceInterface> declared, IEnumerable<BgpRibEntry> bgp)
     {
-        var baseRoutes = config is null ? [] : ConnectedAndStatic(config).ToList();
+        var baseRoutes = config is not null ? ConnectedAndStatic(config).ToList()
+            : [.. declared.Select(i => new DeviceRoute(i.Address, DeviceRouteProtocol.Connected, 0, null, i.Name, $"connected {i.Name} {i.IpAddress}/{i.Address.Length}"))];
         var baseTable = new DeviceRoutingTable(device, baseRoutes);
         var routes = new List<DeviceRoute>(baseRoutes);
         foreach (var e in bgp)
         {
             if (e.Best is not { Source: not BgpPathSource.Local } b) continue;
-            // The BGP next hop must resolve over the connected/static routes.
-            var via = baseTable.Lookup(b.NextHop);
-            routes.Add(new DeviceRoute(e.Prefix, DeviceRouteProtocol.Bgp, b.Source == BgpPathSource.Ebgp ? 20 : 200, b.NextHop,
-                via?.Interface, via is null ? $"BGP next hop {b.NextHop} does not resolve: not installed" : $"BGP, AS path {b.IosPathText}"));
+            // The BGP next hop must resolve over the connected/static routes. A device declared in YAML has no
+            // routing configuration: its BGP sessions run over the site's tunnel, which carries the routes.
+            var exit = baseTable.Lookup(b.NextHop)?.Interface ?? (config is null ? $"tunnel to {b.PeerAddress}" : null);
+            if (exit is null) continue; // unresolvable next hop: not installed
+            routes.Add(new DeviceRoute(e.Prefix, DeviceRouteProtocol.Bgp, b.Source == BgpPathSource.Ebgp ? 20 : 200, b.NextHop, exit, $"BGP, AS path {b.IosPathText}"));
         }
-        return new DeviceRoutingTable(device, routes.Where(r => r.Protocol != DeviceRouteProtocol.Bgp || r.Interface is not null));
+        return new DeviceRoutingTable(device, routes);
     }
 
     private static IEnumerable<DeviceRoute> ConnectedAndStatic(DeviceConfig config)

@@ -69,6 +69,8 @@ public sealed class EffectiveRouteTable
             }
         }
 
+        // Rule B6 is this same-prefix rule applied to 0.0.0.0/0: a BGP default route makes the Default Internet
+        // route Invalid (forced tunnelling); the reserved None routes stay (A3 is documented for user routes only).
         // B11 step 4: a Default route loses to a User or gateway route with the same prefix (B2); between
         // Default routes of equal prefix (a peered VNet equal to a reserved range) the peering route is kept.
         var seen = new Dictionary<Prefix, int>();

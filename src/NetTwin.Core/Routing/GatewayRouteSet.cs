@@ -72,12 +72,14 @@ public sealed class GatewayRouteSet
         for (var i = 0; i < plain.Length; i++) Trie.Set(Routes[i].Prefix, new Entry(i, Routes[i], plain[i]));
         Trie.Freeze();
         // Rule B9 within the gateway routes alone; subnet tables recompute only where their own routes interfere.
+        var shadowed = new List<int>();
         for (var i = 0; i < plain.Length; i++)
             if (Trie.IsCoveredByLonger(Routes[i].Prefix))
             {
                 plain[i] = plain[i] with { ShadowedBy = Shadow(Trie.OutermostWithin(Routes[i].Prefix).Select(e => e.Route.Prefix)) };
-                Trie.Set(Routes[i].Prefix, new Entry(i, Routes[i], plain[i]));
+                shadowed.Add(i);
             }
+        foreach (var i in shadowed) Trie.Set(Routes[i].Prefix, new Entry(i, Routes[i], plain[i]));
         Trie.Freeze();
         Effective = [.. plain];
     }

@@ -22,6 +22,7 @@ public sealed class GatewayTransit
             var ownGateways = topology.GatewaysIn(vnet.Name).Count > 0;
             if (ownGateways)
             {
+                // Rule C5: a VNet with its own gateway cannot use a remote one.
                 _served[vnet.Name] = (vnet.Name, null);
                 foreach (var p in topology.PeeringsFrom(vnet.Name).Where(p => p.UseRemoteGateways))
                     notes.Add(new RoutingNote("C5", $"virtualNetworkPeerings/{p.Name}",

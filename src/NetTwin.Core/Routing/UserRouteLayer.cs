@@ -163,6 +163,7 @@ internal sealed class UserRouteLayer
 
     public int UserIndexOf(Prefix p) => _userIndex.TryGetValue(p, out var i) ? i : -1;
 
+    // Rule B4: user routes override system routes; equal prefixes are settled by rule B2 above.
     private static EffectiveRoute UserRoute(RouteTable table, Route r, GatewayRouteSet? serving)
     {
         var notes = ImmutableArray.CreateBuilder<string>();

@@ -74,7 +74,7 @@ internal sealed class VnetRoutes
 
         Defaults = [.. routes];
         RemovedDefaults = [.. removed];
-        B3Dropped = [];
+        B3Dropped = gateways is null ? [] : ComputeB3(gateways);
     }
 
     internal static bool SameLocation(string a, string b) =>

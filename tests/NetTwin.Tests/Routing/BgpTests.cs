@@ -34,6 +34,9 @@ public class BgpTests
         Assert.Contains(cp.Notes, n => n.Subject == "virtualNetworkPeerings/notransit-to-hub" && n.Message.Contains("gateway transit"));
         // The device on the other side sees the spoke behind AS 65515.
         Assert.Contains(cp.Bgp.DeviceTable("a"), r => r.Network == P("10.110.0.0/16") && r.Best && r.Path == "65515 i");
+        var rib = cp.Bgp.DeviceRoutes("a")!;
+        Assert.Equal((DeviceRouteProtocol.Bgp, Ip("10.100.0.30")), (rib.Lookup(Ip("10.110.1.1"))!.Protocol, rib.Lookup(Ip("10.110.1.1"))!.NextHop!.Value));
+        Assert.Equal(DeviceRouteProtocol.Connected, rib.Lookup(Ip("203.0.113.9"))!.Protocol);
     }
 
     [Fact]
@@ -126,7 +129,7 @@ public class BgpTests
         var cp = TwoSites(["10.1.0.0/16"], ["10.1.0.0/16", "10.2.0.0/16"]).Compute();
         var learned = cp.Bgp.LearnedRoutes("vpn");
         Assert.Contains(learned, r => r.Network == P("10.100.0.0/16") && r.Origin == "Network" && r.Weight == 32768 && r.AsPath == "");
-        Assert.Contains(learned, r => r.Network == P("192.0.2.1/32") && r.Origin == "Network" && r.NextHop == Ip("203.0.113.1"));
+        Assert.Contains(learned, r => r.Network == P("192.0.2.1/32") && r.Origin == "Network" && r.NextHop == null && r.SourcePeer == Ip("10.100.0.30"));
         // Both paths for 10.1.0.0/16 are listed, not only the best.
         var ten = learned.Where(r => r.Network == P("10.1.0.0/16")).ToList();
         Assert.Equal(2, ten.Count);

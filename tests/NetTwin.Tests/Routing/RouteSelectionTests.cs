@@ -258,3 +258,23 @@ public class RouteSelectionTests
             "User Active 192.168.0.0/16 None");
     }
 }
+
+/// <summary>Rule B8: what a GatewaySubnet's route table must not do, seen from routing.</summary>
+public class GatewaySubnetTests
+{
+    [Fact]
+    public void B8_propagation_off_or_a_default_route_on_the_gateway_subnet_is_flagged()
+    {
+        var cp = new Estate().Vnet("hub", "10.100.0.0/16", "GatewaySubnet=10.100.0.0/27@gw-rt", "s1=10.100.1.0/24")
+            .VpnGateway("vpn", "hub", false, 65515, "10.100.0.4/198.51.100.1")
+            .Site("site", "203.0.113.1", null, "192.0.2.0/24").IpsecConnection("c", "vpn", "site")
+            .RouteTable("gw-rt", true, "fw 0.0.0.0/0 VirtualAppliance 10.100.1.4").Compute();
+        var b8 = cp.Notes.Where(n => n.Rule == "B8").Select(n => n.Message).ToList();
+        Assert.Equal(2, b8.Count);
+        Assert.Contains(b8, m => m.Contains("will not function"));
+        Assert.Contains(b8, m => m.Contains("0.0.0.0/0"));
+        // The GatewaySubnet's table is computed as Azure would hold it: no gateway routes.
+        Assert.DoesNotContain(cp.EffectiveRoutes("hub/GatewaySubnet").Routes, r => r.Source == RouteSource.VirtualNetworkGateway);
+        Assert.Empty(new Estate().Vnet("v", "10.1.0.0/16", "GatewaySubnet=10.1.0.0/27").Compute().Notes.Where(n => n.Rule == "B8"));
+    }
+}

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NetTwin.Formats.Yaml;
 using NetTwin.Model;
 using NetTwin.Routing;
@@ -11,12 +12,17 @@ internal static class RoutingKit
         ControlPlane.Compute(TopologyLoader.LoadText(yaml, changeSetTexts: changeSets), options);
 
     /// <summary>The repository root: the folder holding NetTwin.slnx, found by walking up from the test binaries.</summary>
-    public static string RepoRoot()
+    public static string RepoRoot([CallerFilePath] string sourceFile = "")
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "NetTwin.slnx"))) dir = dir.Parent;
-        // Tests built outside the repository (own artifacts path) still run against it.
-        return dir?.FullName ?? "/work/main";
+        static string? Up(string? start)
+        {
+            var dir = start is null ? null : new DirectoryInfo(start);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "NetTwin.slnx"))) dir = dir.Parent;
+            return dir?.FullName;
+        }
+        // Built with --artifacts-path the binaries live outside the repository: then start from this source file.
+        return Up(AppContext.BaseDirectory) ?? Up(Path.GetDirectoryName(sourceFile))
+            ?? throw new InvalidOperationException($"no NetTwin.slnx above {AppContext.BaseDirectory} or {sourceFile}");
     }
 
     public static string Example(string name) => Path.Combine(RepoRoot(), "examples", name);

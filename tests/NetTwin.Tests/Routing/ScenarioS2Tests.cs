@@ -36,6 +36,17 @@ public class ScenarioS2Tests
     }
 
     [Fact]
+    public void Next_hop_from_vm1_like_show_next_hop()
+    {
+        var cp = ComputeExample(Ex, null);
+        var nat = cp.NextHop(Ip("10.1.0.4"), Ip("8.8.4.4"));
+        Assert.Equal(("vnet1/vnet1-sub1", NextHopType.VirtualAppliance, Ip("10.2.2.4"), "vnet1-rt"), (nat.SubnetId!, nat.NextHopType, nat.NextHopIpAddress!.Value, nat.RouteTableId));
+        var vm2 = cp.NextHop(Ip("10.1.0.4"), Ip("10.5.0.4"));
+        Assert.Equal((NextHopType.VirtualNetworkGateway, Ip("10.2.0.4"), "System Route"), (vm2.NextHopType, vm2.NextHopIpAddress!.Value, vm2.RouteTableId));
+        Assert.Null(cp.NextHop(Ip("192.0.2.1"), Ip("10.5.0.4")).SubnetId);
+    }
+
+    [Fact]
     public void Step2_the_session_to_the_unused_address_is_down_and_vnet5_is_unreachable()
     {
         var cp = ComputeExample(Ex, null, Step2);

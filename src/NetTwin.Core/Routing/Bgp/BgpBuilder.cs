@@ -117,9 +117,11 @@ internal sealed class BgpBuilder
             {
                 if (c.ConnectionType == ConnectionType.IPsec && c.LocalNetworkGateway2 is { } lngName && _t.LocalNetworkGateway(lngName) is { } lng)
                 {
-                    // Rule D5: the prefixes of every connected local network gateway are advertised.
-                    foreach (var p in lng.AddressPrefixes)
-                        s.Local.Add(LocalPath(s, p, lng.GatewayIpAddress, $"address prefix of local network gateway {lng.Name} (connection {c.Name})"));
+                    // Rule D5: the prefixes of every connected local network gateway are advertised (while the
+                    // connection is not failed: the same condition as for the gateway routes in the VNet).
+                    if (!_t.IsFailed(new Failure(FailureKind.Connection, c.Name)))
+                        foreach (var p in lng.AddressPrefixes)
+                            s.Local.Add(LocalPath(s, p, lng.GatewayIpAddress, $"address prefix of local network gateway {lng.Name} (connection {c.Name})"));
                     if (!c.EnableBgp) continue;
                     if (lng.BgpSettings is not { BgpPeeringAddress: { } peer } lngBgp)
                     {
@@ -205,8 +207,6 @@ internal sealed class BgpBuilder
         Speakers.Add(s);
     }
 
-    private readonly Dictionary<string, List<Speaker>> _msees = new(StringComparer.Ordinal);
-
     private static Ipv4 Host(Prefix link, int offset) => link.Network.Add(offset);
 
     private void Circuit(ExpressRouteCircuit circuit, List<Speaker> devices)
@@ -263,7 +263,9 @@ internal sealed class BgpBuilder
             }
         }
 
-        // ExpressRoute connections: each gateway peers with both Microsoft edges of the circuit.
+        // ExpressRoute connections: each gateway peers with both Microsoft edges of the circuit. Rule D8: the
+        // gateway and a VPN gateway of the same VNet do not peer (no Route Server is modelled), so nothing
+        // learned over ExpressRoute reaches VPN sites or the other way round.
         foreach (var c in _t.Connections.Where(c => c.ConnectionType == ConnectionType.ExpressRoute && c.Peer == circuit.Name))
         {
             if (!ByGateway.TryGetValue(c.VirtualNetworkGateway1, out var list) || list.Count != 1 || list[0].Kind != BgpSpeakerKind.ExpressRouteGateway) continue;
@@ -283,7 +285,6 @@ internal sealed class BgpBuilder
                 gw.Neighbors.Add(toMsee);
             }
         }
-        _msees[circuit.Name] = msees;
         Speakers.AddRange(msees);
     }
 

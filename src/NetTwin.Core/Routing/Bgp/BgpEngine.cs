@@ -28,6 +28,9 @@ internal abstract class SpeakerPolicy
     /// <summary>False for speakers whose local paths already carry their full AS path (customer edge stand-in).</summary>
     public virtual bool PrependOwnAsn => true;
 
+    /// <summary>True when the speaker sets itself as next hop towards this iBGP neighbor.</summary>
+    public virtual bool NextHopSelf(Neighbor to) => false;
+
     /// <summary>Default weight of paths learned from a neighbor.</summary>
     public virtual int LearnedWeight(Neighbor from) => 0;
 }
@@ -366,7 +369,8 @@ internal sealed class BgpEngine
                 NextHop = local,
                 AsPath = asPath,
                 LocalPreference = BgpPath.DefaultLocalPreference,
-                Med = path.Source == BgpPathSource.Local ? path.Med : 0,
+                // MED is not passed on to another AS, unless outbound policy set it for this neighbor.
+                Med = path.Source == BgpPathSource.Local || path.Med != best.Med ? path.Med : 0,
                 Weight = 0,
                 Source = BgpPathSource.Ebgp,
                 PeerAddress = local,
@@ -376,7 +380,7 @@ internal sealed class BgpEngine
         }
         return path with
         {
-            NextHop = path.Source == BgpPathSource.Local ? local : path.NextHop,
+            NextHop = path.Source == BgpPathSource.Local || s.Policy.NextHopSelf(n) ? local : path.NextHop,
             Weight = 0,
             Source = BgpPathSource.Ibgp,
             PeerAddress = local,

@@ -44,8 +44,11 @@ public sealed class BgpResult
     private readonly Dictionary<string, BgpSpeaker> _byId;
     private readonly IReadOnlyDictionary<string, DeviceConfig?> _configs;
 
-    internal BgpResult(BgpEngine engine, List<Speaker> speakers, IReadOnlyDictionary<string, DeviceConfig?> configs, IEnumerable<RoutingNote> notes)
+    private readonly Topology _topology;
+
+    internal BgpResult(BgpEngine engine, List<Speaker> speakers, IReadOnlyDictionary<string, DeviceConfig?> configs, IEnumerable<RoutingNote> notes, Topology topology)
     {
+        _topology = topology;
         _internal = speakers.ToDictionary(s => s.Id, StringComparer.Ordinal);
         _configs = configs;
         Speakers = [.. speakers.Select(s => new BgpSpeaker(s, RibOf(s)))];
@@ -91,8 +94,10 @@ public sealed class BgpResult
         foreach (var s in GatewaySpeakers(gateway))
         {
             var local = s.Addresses.Count > 0 ? s.Addresses[0] : s.RouterId;
+            // As Get-AzVirtualNetworkGatewayLearnedRoute shows them: own and static routes with origin Network, no next
+            // hop, the gateway itself as source peer, weight 32768; learned ones with the peer as next hop and source.
             foreach (var p in s.Local)
-                rows.Add(new GatewayBgpRoute(local, p.Prefix, p.NextHop.Value == 0 ? null : p.NextHop, local, "Network", "", p.Weight));
+                rows.Add(new GatewayBgpRoute(local, p.Prefix, null, local, "Network", "", p.Weight));
             foreach (var n in s.Neighbors.Where(n => n.Up))
                 foreach (var p in n.AdjIn.Values)
                     rows.Add(new GatewayBgpRoute(n.LocalAddress ?? local, p.Prefix, p.NextHop, n.PeerAddress,
@@ -148,9 +153,8 @@ public sealed class BgpResult
     /// <summary>The routing table of an on-premises router: connected, static and installed BGP routes.</summary>
     public DeviceRoutingTable? DeviceRoutes(string device)
     {
-        var cfg = _configs.GetValueOrDefault(device);
+        if (_topology.OnPremisesDevice(device) is not { } d) return null;
         var speaker = _byId.GetValueOrDefault(device);
-        if (cfg is null && speaker is null) return null;
-        return DeviceRoutingTable.WithBgp(device, cfg, speaker?.Rib ?? [], speaker?.Asn ?? 0);
+        return DeviceRoutingTable.WithBgp(device, _configs.GetValueOrDefault(device), d.Interfaces, speaker?.Rib ?? []);
     }
 }

@@ -9,6 +9,8 @@ internal sealed class IosPolicy(DeviceConfig config) : SpeakerPolicy
 {
     public override int LearnedWeight(Neighbor from) => (from.Tag as BgpNeighbor)?.Weight ?? 0;
 
+    public override bool NextHopSelf(Neighbor to) => to.Tag is BgpNeighbor { NextHopSelf: true };
+
     public override BgpPath? Import(Neighbor from, BgpPath path, out string? reason)
     {
         reason = null;
