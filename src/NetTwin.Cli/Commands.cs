@@ -4,7 +4,7 @@ using NetTwin.Validation;
 
 namespace NetTwin.Cli;
 
-internal static class Commands
+internal static partial class Commands
 {
     public static IEnumerable<Command> All(TextWriter stdout)
     {

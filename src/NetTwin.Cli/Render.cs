@@ -8,7 +8,7 @@ using Spectre.Console.Rendering;
 namespace NetTwin.Cli;
 
 /// <summary>Turns answers into text: Spectre.Console tables for people, JSON for scripts.</summary>
-internal static class Render
+internal static partial class Render
 {
     public static readonly JsonSerializerOptions JsonOptions = new()
     {
