@@ -13,6 +13,8 @@ internal static partial class Commands
         yield return Rules(stdout);
         yield return TunnelsCommand(stdout);
         yield return RoutesCommand(stdout);
+        yield return BgpCommand(stdout);
+        yield return NextHopCommand(stdout);
     }
 
     private static Command RoutesCommand(TextWriter stdout)

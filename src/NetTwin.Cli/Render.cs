@@ -101,6 +101,19 @@ internal static partial class Render
                 FindingLine(w, f.Line > 0 ? $"{f.File}:{f.Line}:{f.Column}" : f.File, f.Severity, f.Id, f.Resource, f.Message, f.HelpLink);
             w.WriteLine($"{report.Validation.Errors} error(s), {report.Validation.Warnings} warning(s).");
         }
+        Heading(w, "Routing");
+        foreach (var subnet in report.Routing.Subnets)
+            Table(w, ["Source", "State", "Address Prefix", "Next Hop Type", "Next Hop IP", "Why"],
+                subnet.Routes.Select(v => new[] { v.Source, v.State + (v.Shadowed ? " (shadowed)" : ""), string.Join(" ", v.AddressPrefix), v.NextHopType,
+                    string.Join(" ", v.NextHopIpAddress), v.Explanation }),
+                $"Effective routes of {subnet.Subnet}" + (subnet.RouteTable is null ? "" : $" (route table {subnet.RouteTable})"));
+        if (report.Routing.BgpSessions.Count > 0)
+            Table(w, ["Speaker", "Neighbor", "ASN", "State", "RoutesReceived", "Reason"],
+                report.Routing.BgpSessions.Select(p => new[] { p.Speaker, p.Neighbor, p.Asn?.ToString() ?? "", p.State, p.RoutesReceived.ToString(), p.Reason ?? "" }),
+                "BGP sessions");
+        foreach (var n in report.Routing.Notes) w.WriteLine($"note: {n}");
+        Heading(w, "Tunnels");
+        Tunnels(w, report.Tunnels);
     }
 
     public static void Tunnels(TextWriter w, TunnelsView view)

@@ -1,15 +1,30 @@
+using NetTwin.Routing;
 using NetTwin.Validation;
 
 namespace NetTwin.Questions;
 
 /// <summary>`nettwin report`: everything NetTwin can say about an estate. Sections grow as stages land.</summary>
-public sealed record ReportAnswer(string Path, IReadOnlyList<string> ChangeSets, InventoryAnswer Inventory, FindingsAnswer Validation);
+public sealed record ReportAnswer(string Path, IReadOnlyList<string> ChangeSets, InventoryAnswer Inventory, FindingsAnswer Validation,
+    RoutingSection Routing, TunnelsView Tunnels);
+
+/// <summary>The routing part of the report: each workload subnet's routes that carry traffic (Active, not
+/// shadowed) and the routes that surprise (Invalid, shadowed), every BGP session, and the routing notes.</summary>
+public sealed record RoutingSection(IReadOnlyList<SubnetRoutesView> Subnets, IReadOnlyList<PeerStatusView> BgpSessions, IReadOnlyList<string> Notes);
+
+public sealed record SubnetRoutesView(string Subnet, string? RouteTable, IReadOnlyList<RouteView> Routes);
 
 public static class ReportQuestion
 {
     public static ReportAnswer Ask(EstateInput input)
     {
         var topology = input.Load();
-        return new ReportAnswer(input.Path, input.ChangeSets, Inventory.Of(topology), FindingsJson.Of(Validator.Validate(topology)));
+        var findings = Validator.Validate(topology);
+        var cp = ControlPlane.Compute(topology);
+        var subnets = topology.Subnets.Where(s => s.HoldsWorkloads).OrderBy(s => s.Id, StringComparer.Ordinal)
+            .Select(s => RoutesQuestion.Ask(topology, s.Id, null)!)
+            .Select(v => new SubnetRoutesView(v.Subnet, v.RouteTable, v.Value)).ToList();
+        var routing = new RoutingSection(subnets, BgpQuestion.Peers(cp, null),
+            cp.Notes.Select(n => $"rule {n.Rule}: {n.Subject}: {n.Message}").Distinct().ToList());
+        return new ReportAnswer(input.Path, input.ChangeSets, Inventory.Of(topology), FindingsJson.Of(findings), routing, TunnelsQuestion.Ask(topology));
     }
 }

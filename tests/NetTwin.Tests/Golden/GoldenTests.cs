@@ -1,0 +1,49 @@
+using NetTwin.Tests.Support;
+
+namespace NetTwin.Tests.Golden;
+
+/// <summary>Every table and JSON shape the CLI prints, compared byte for byte with a reviewed file in
+/// Golden/expected/. Output order is deterministic, so a difference is a change of behaviour or shape.
+/// To accept a deliberate change: NETTWIN_UPDATE_GOLDEN=1 dotnet test --filter Golden, then review the diff.</summary>
+public class GoldenTests
+{
+    private static string S0(string change) => Nt.Change("s0-proxy-tunnel", change);
+
+    public static TheoryData<string, string[]> Cases() => new()
+    {
+        { "routes-s0-sol4-tenant.txt", ["routes", Nt.Example("s0-proxy-tunnel"), "--apply", S0("solution4-hub-vpn.yaml"), "--subnet", "vdi-vnet/tenant"] },
+        { "routes-s0-sol4-tenant.json", ["routes", Nt.Example("s0-proxy-tunnel"), "--apply", S0("solution4-hub-vpn.yaml"), "--subnet", "vdi-vnet/tenant", "-o", "json"] },
+        { "routes-s0-sol4-app-half-default.json", ["routes", Nt.Example("s0-proxy-tunnel"), "--apply", S0("solution4-hub-vpn.yaml"), "--apply", S0("app-half-default-udr.yaml"), "--nic", "app-vm1-nic", "-o", "json"] },
+        { "bgp-s1-learned.txt", ["bgp", Nt.Example("s1-vpn-over-er"), "--gateway", "vpngateway", "--learned"] },
+        { "bgp-s1-learned.json", ["bgp", Nt.Example("s1-vpn-over-er"), "--gateway", "vpngateway", "--learned", "-o", "json"] },
+        { "bgp-s1-advertised-r1.txt", ["bgp", Nt.Example("s1-vpn-over-er"), "--gateway", "vpngateway", "--advertised", "--peer", "169.254.21.1"] },
+        { "bgp-s1-advertised-r1.json", ["bgp", Nt.Example("s1-vpn-over-er"), "--gateway", "vpngateway", "--advertised", "--peer", "169.254.21.1", "-o", "json"] },
+        { "bgp-s1-peers.txt", ["bgp", Nt.Example("s1-vpn-over-er"), "--peers"] },
+        { "bgp-s2-step2-peers.json", ["bgp", Nt.Example("s2-ipsec-backup"), "--apply", Nt.Change("s2-ipsec-backup", "step2-primary-fails.yaml"), "--peers", "--gateway", "vng1", "-o", "json"] },
+        { "bgp-s1-device-r1.txt", ["bgp", Nt.Example("s1-vpn-over-er"), "--device", "R1"] },
+        { "bgp-s1-device-r1.json", ["bgp", Nt.Example("s1-vpn-over-er"), "--device", "R1", "-o", "json"] },
+        { "next-hop-s0-sol4.txt", ["next-hop", Nt.Example("s0-proxy-tunnel"), "--apply", S0("solution4-hub-vpn.yaml"), "--from", "10.120.1.4", "--to", "8.8.8.8"] },
+        { "next-hop-s0-sol4.json", ["next-hop", Nt.Example("s0-proxy-tunnel"), "--apply", S0("solution4-hub-vpn.yaml"), "--from", "10.120.1.4", "--to", "10.1.0.10", "-o", "json"] },
+        { "validate-s0-sol1.txt", ["validate", Nt.Example("s0-proxy-tunnel"), "--apply", S0("solution1-proxy-vnet.yaml")] },
+        { "validate-s0-sol1.json", ["validate", Nt.Example("s0-proxy-tunnel"), "--apply", S0("solution1-proxy-vnet.yaml"), "-o", "json"] },
+        { "tunnels-s3-a.json", ["tunnels", Nt.Example("s3-third-parties"), "-o", "json"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void OutputMatchesTheReviewedFile(string golden, string[] args)
+    {
+        var r = Nt.Run(args);
+        Assert.True(r.ExitCode is 0 or 1, r.Err);
+        // Paths differ between machines: the repository root is written <root>.
+        var actual = r.Out.Replace(Nt.Root, "<root>").Replace("\r\n", "\n");
+        var file = Path.Combine(Nt.Root, "tests", "NetTwin.Tests", "Golden", "expected", golden);
+        if (Environment.GetEnvironmentVariable("NETTWIN_UPDATE_GOLDEN") == "1")
+        {
+            File.WriteAllText(file, actual);
+            return;
+        }
+        Assert.True(File.Exists(file), $"no golden file {golden}: run with NETTWIN_UPDATE_GOLDEN=1 and review it");
+        Assert.Equal(File.ReadAllText(file).Replace("\r\n", "\n"), actual);
+    }
+}
