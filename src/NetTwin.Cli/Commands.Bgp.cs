@@ -1,3 +1,4 @@
+using NetTwin.Ipsec;
 using System.CommandLine;
 using NetTwin.Model;
 using NetTwin.Questions;
@@ -26,7 +27,7 @@ internal static partial class Commands
             var gw = r.GetValue(gateway);
             if (gw is not null && topology.VirtualNetworkGateway(gw) is null) throw new UsageException($"no virtual network gateway named '{gw}'");
             if ((r.GetValue(learned) || r.GetValue(advertised)) && gw is null) throw new UsageException("--learned and --advertised need --gateway NAME");
-            var cp = ControlPlane.Compute(topology);
+            var cp = Planes.Compute(topology).Routing;
             var json = r.GetValue(output) == "json";
             if (r.GetValue(device) is { } dev)
             {
@@ -72,7 +73,7 @@ internal static partial class Commands
             Ipv4 Ip(Option<string> o) => Ipv4.TryParse(r.GetValue(o), out var ip, out var err) ? ip : throw new UsageException($"{o.Name}: {err}");
             var (src, dst) = (Ip(from), Ip(to));
             var topology = new EstateInput(r.GetValue(path)!, r.GetValue(apply) ?? []).Load();
-            var view = NextHopQuestion.Ask(ControlPlane.Compute(topology), src, dst)
+            var view = NextHopQuestion.Ask(Planes.Compute(topology).Routing, src, dst)
                 ?? throw new UsageException($"{src} is not inside any subnet of the topology");
             if (r.GetValue(output) == "json") Render.Json(stdout, view);
             else

@@ -16,6 +16,8 @@ internal static partial class Render
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         Converters = { new JsonStringEnumConverter() },
+        // Plain text in strings (apostrophes, <, >, +): the output goes to files and terminals, never into HTML.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     public static void Json(TextWriter w, object value) => w.WriteLine(JsonSerializer.Serialize(value, value.GetType(), JsonOptions));

@@ -1,3 +1,4 @@
+using NetTwin.Ipsec;
 using NetTwin.Routing;
 using NetTwin.Validation;
 
@@ -19,12 +20,13 @@ public static class ReportQuestion
     {
         var topology = input.Load();
         var findings = Validator.Validate(topology);
-        var cp = ControlPlane.Compute(topology);
+        var planes = Planes.Compute(topology);
+        var cp = planes.Routing;
         var subnets = topology.Subnets.Where(s => s.HoldsWorkloads).OrderBy(s => s.Id, StringComparer.Ordinal)
-            .Select(s => RoutesQuestion.Ask(topology, s.Id, null)!)
+            .Select(s => RoutesQuestion.Ask(cp, s.Id, null)!)
             .Select(v => new SubnetRoutesView(v.Subnet, v.RouteTable, v.Value)).ToList();
         var routing = new RoutingSection(subnets, BgpQuestion.Peers(cp, null),
             cp.Notes.Select(n => $"rule {n.Rule}: {n.Subject}: {n.Message}").Distinct().ToList());
-        return new ReportAnswer(input.Path, input.ChangeSets, Inventory.Of(topology), FindingsJson.Of(findings), routing, TunnelsQuestion.Ask(topology));
+        return new ReportAnswer(input.Path, input.ChangeSets, Inventory.Of(topology), FindingsJson.Of(findings), routing, TunnelsQuestion.Ask(planes.Tunnels));
     }
 }

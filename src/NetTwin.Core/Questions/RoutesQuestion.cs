@@ -1,3 +1,4 @@
+using NetTwin.Ipsec;
 using NetTwin.Model;
 using NetTwin.Routing;
 
@@ -15,11 +16,15 @@ public sealed record RouteView(string Source, string State, IReadOnlyList<string
 public static class RoutesQuestion
 {
     /// <summary>Routes of <paramref name="subnetId"/> (vnet/subnet) or of the NIC <paramref name="nic"/>; null when the name does not exist.</summary>
-    public static RoutesView? Ask(Topology t, string? subnetId, string? nic)
+    public static RoutesView? Ask(Topology t, string? subnetId, string? nic) => Ask(Planes.Compute(t).Routing, subnetId, nic);
+
+    /// <summary>The same over an already computed control plane.</summary>
+    public static RoutesView? Ask(ControlPlane cp, string? subnetId, string? nic)
     {
+        var t = cp.Topology;
         var subnet = nic is not null ? (t.NetworkInterface(nic) is { } n ? t.Subnet(n.Subnet) : null) : subnetId is null ? null : t.Subnet(subnetId);
         if (subnet is null) return null;
-        var table = ControlPlane.Compute(t).EffectiveRoutes(subnet.Id);
+        var table = cp.EffectiveRoutes(subnet.Id);
         var disabled = !table.GatewayRoutesPropagated;
         // Azure lists Default, then VirtualNetworkGateway, then User routes (I1); within a source by prefix.
         var rows = table.Routes

@@ -17,20 +17,20 @@ public sealed record TransitView(string Gateway, string From, string To, IReadOn
 
 public static class TunnelsQuestion
 {
-    /// <summary>The underlay oracle in use until routing answers for private underlays: public addresses reach
-    /// each other over the internet; a private underlay (VPN over ExpressRoute) is reported unreachable with that
-    /// reason, never guessed.</summary>
+    /// <summary>How the underlay is answered: public endpoints over the internet, private ones (VPN over
+    /// ExpressRoute) through the routing engine's tables (<see cref="RoutedUnderlay"/>).</summary>
     public static readonly string UnderlayNote =
-        "underlay: public endpoints over the internet; private endpoints (VPN over ExpressRoute) are not yet resolved by the routing engine";
+        "underlay: public endpoints over the internet; private endpoints by the effective routes of the GatewaySubnet and the on-premises routers' tables";
 
-    public static TunnelsView Ask(Topology t, string? connection = null, UnderlayOracle? underlay = null)
+    public static TunnelsView Ask(Topology t, string? connection = null) => Ask(Planes.Compute(t).Tunnels, connection);
+
+    public static TunnelsView Ask(TunnelsAnswer answer, string? connection = null)
     {
-        var answer = Tunnels.Evaluate(t, underlay ?? Underlay.PublicInternet, d => d.Configuration);
         var reports = answer.Connections.Where(c => connection is null || c.Connection == connection).ToList();
         var findings = answer.Findings.Where(f => connection is null || f.Resource == $"{Kinds.Connections}/{connection}"
                                                    || reports.Any(r => f.Message.Contains(r.Connection, StringComparison.Ordinal))).ToList();
         return new TunnelsView(
-            underlay is null ? UnderlayNote : "underlay: computed by the routing engine",
+            UnderlayNote,
             reports.Select(r => new TunnelView(r.Connection, r.ConnectionType.ToString(), r.Gateway, r.Peer, r.PeerKind.ToString(),
                 r.State.ToString(), r.Failure is { } f ? FailureName(f) : null, r.Reason, r.Initiator.ToString(),
                 r.Selectors.Select(s => new SelectorView(string.Join(",", s.Selector.Local), string.Join(",", s.Selector.Remote),
