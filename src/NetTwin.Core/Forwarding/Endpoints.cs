@@ -81,14 +81,15 @@ public static class Endpoints
             return new Endpoint(text, EndpointKind.Device, ip, device.d.Name, $"{ip} on {device.d.Name} ({device.p})");
         // The internet before sites: a site announcing 0.0.0.0/1 (a proxy) does not own the internet's hosts.
         if (NsgEvaluation.IsInternet(ip)) return new Endpoint(text, EndpointKind.Internet, ip, "internet", $"{ip} (internet)");
-        var site = t.LocalNetworkGateways.SelectMany(l => l.AddressPrefixes.Where(p => p.Contains(ip)).Select(p => (l, p)))
-            .OrderByDescending(x => x.p.Length).ThenBy(x => x.l.Name, StringComparer.Ordinal).FirstOrDefault();
-        if (site.l is not null)
-            return new Endpoint(text, EndpointKind.Site, ip, site.l.Name, $"{ip} behind {site.l.Name} ({site.p})");
-        var circuit = t.ExpressRouteCircuits.SelectMany(c => c.Peerings.SelectMany(p => p.PeerAdvertisedRoutes).Where(r => r.Prefix.Contains(ip)).Select(r => (c, r.Prefix)))
-            .OrderByDescending(x => x.Prefix.Length).FirstOrDefault();
-        if (circuit.c is not null)
-            return new Endpoint(text, EndpointKind.CircuitNetwork, ip, circuit.c.Name, $"{ip} on-premises behind {circuit.c.Name} ({circuit.Prefix})");
+        // Sites (local network gateways) and networks behind circuits: the longest matching prefix names the holder.
+        var site = t.LocalNetworkGateways.SelectMany(l => l.AddressPrefixes.Where(p => p.Contains(ip)).Select(p => (Kind: EndpointKind.Site, Node: l.Name, Prefix: p)));
+        var circuit = t.ExpressRouteCircuits.SelectMany(c => c.Peerings.SelectMany(p => p.PeerAdvertisedRoutes).Where(r => r.Prefix.Contains(ip))
+            .Select(r => (Kind: EndpointKind.CircuitNetwork, Node: c.Name, r.Prefix)));
+        var best = site.Concat(circuit).OrderByDescending(x => x.Prefix.Length).ThenBy(x => x.Node, StringComparer.Ordinal).FirstOrDefault();
+        if (best.Node is not null)
+            return new Endpoint(text, best.Kind, ip, best.Node, best.Kind == EndpointKind.Site
+                ? $"{ip} behind {best.Node} ({best.Prefix})"
+                : $"{ip} on-premises behind {best.Node} ({best.Prefix})");
         throw new EndpointException($"{ip} is not inside any subnet, on-premises network or site of this topology, nor an internet address");
     }
 
