@@ -116,6 +116,20 @@ internal static partial class Render
         foreach (var n in report.Routing.Notes) w.WriteLine($"note: {n}");
         Heading(w, "Tunnels");
         Tunnels(w, report.Tunnels);
+        Heading(w, "Intents");
+        if (report.Intents.Check.Intents.Count == 0) w.WriteLine("No intents.yaml in the topology folder (see docs/intents.md).");
+        else
+        {
+            Check(w, report.Intents.Check);
+            foreach (var t in report.Intents.Traces.OfType<TraceView>())
+            {
+                w.WriteLine();
+                Trace(w, t);
+            }
+        }
+        Heading(w, "Reachability");
+        if (report.Reachability.Cells.Count == 0) w.WriteLine("No workload subnet with a destination to reach.");
+        else Matrix(w, report.Reachability);
     }
 
     public static void Tunnels(TextWriter w, TunnelsView view)

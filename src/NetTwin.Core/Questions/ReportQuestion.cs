@@ -1,3 +1,5 @@
+using NetTwin.Forwarding;
+using NetTwin.Formats.Yaml;
 using NetTwin.Ipsec;
 using NetTwin.Routing;
 using NetTwin.Validation;
@@ -6,7 +8,10 @@ namespace NetTwin.Questions;
 
 /// <summary>`nettwin report`: everything NetTwin can say about an estate. Sections grow as stages land.</summary>
 public sealed record ReportAnswer(string Path, IReadOnlyList<string> ChangeSets, InventoryAnswer Inventory, FindingsAnswer Validation,
-    RoutingSection Routing, TunnelsView Tunnels);
+    RoutingSection Routing, TunnelsView Tunnels, IntentsSection Intents, MatrixView Reachability);
+
+/// <summary>The intents of intents.yaml with their verdicts and the trace of each one's flow.</summary>
+public sealed record IntentsSection(CheckView Check, IReadOnlyList<TraceView?> Traces);
 
 /// <summary>The routing part of the report: each workload subnet's routes that carry traffic (Active, not
 /// shadowed) and the routes that surprise (Invalid, shadowed), every BGP session, and the routing notes.</summary>
@@ -27,6 +32,13 @@ public static class ReportQuestion
             .Select(v => new SubnetRoutesView(v.Subnet, v.RouteTable, v.Value)).ToList();
         var routing = new RoutingSection(subnets, BgpQuestion.Peers(cp, null),
             cp.Notes.Select(n => $"rule {n.Rule}: {n.Subject}: {n.Message}").Distinct().ToList());
-        return new ReportAnswer(input.Path, input.ChangeSets, Inventory.Of(topology), FindingsJson.Of(findings), routing, TunnelsQuestion.Ask(planes.Tunnels));
+        var forwarder = new Forwarder(planes);
+        var intents = IntentsLoader.LoadFolder(input.Path);
+        var results = IntentCheck.Check(forwarder, intents);
+        var check = ReachQuestion.Check(input.Path, forwarder, intents);
+        var traces = results.Select(r => r.Flow is null ? null
+            : TraceQuestion.View(Endpoints.Resolve(topology, r.Intent.From), Endpoints.Resolve(topology, r.Intent.To), r.Flow)).ToList();
+        return new ReportAnswer(input.Path, input.ChangeSets, Inventory.Of(topology), FindingsJson.Of(findings), routing, TunnelsQuestion.Ask(planes.Tunnels),
+            new IntentsSection(check, traces), ReachQuestion.Matrix(forwarder, Model.TransportProtocol.Tcp, 443));
     }
 }
