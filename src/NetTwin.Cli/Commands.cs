@@ -15,6 +15,8 @@ internal static partial class Commands
         yield return RoutesCommand(stdout);
         yield return BgpCommand(stdout);
         yield return NextHopCommand(stdout);
+        yield return WhatIfCommand(stdout);
+        yield return TimelineCommand(stdout);
     }
 
     private static Command RoutesCommand(TextWriter stdout)
