@@ -15,6 +15,7 @@ internal static partial class Commands
         yield return RoutesCommand(stdout);
         yield return BgpCommand(stdout);
         yield return NextHopCommand(stdout);
+        yield return TraceCommand(stdout);
         yield return WhatIfCommand(stdout);
         yield return TimelineCommand(stdout);
     }

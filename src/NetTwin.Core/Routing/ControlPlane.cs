@@ -177,7 +177,7 @@ public sealed class ControlPlane
                     if (c.ConnectionType == ConnectionType.IPsec && c.LocalNetworkGateway2 is { } l && Topology.LocalNetworkGateway(l) is { } lng)
                         foreach (var p in lng.AddressPrefixes)
                             mine.TryAdd(p, new GatewayRoute(p, g.Name, GatewayType.Vpn, upIps, GatewayRouteKind.LocalNetworkGateway,
-                                $"{lng.Name} ({lng.GatewayIpAddress}) through connection {c.Name}"));
+                                $"{lng.Name} ({lng.GatewayIpAddress}) through connection {c.Name}") { Via = [.. up.Select(i => new GatewayVia(i, c.Name, null))] });
                     else if (c.ConnectionType == ConnectionType.Vnet2Vnet && c.VirtualNetworkGateway2 is { } g2Name && Topology.VirtualNetworkGateway(g2Name) is { } g2)
                     {
                         var bgp = c.EnableBgp && g.EnableBgp && g2.EnableBgp;
@@ -192,7 +192,7 @@ public sealed class ControlPlane
                         }
                         foreach (var p in Topology.VirtualNetwork(g2.VirtualNetwork)?.AddressPrefixes ?? [])
                             mine.TryAdd(p, new GatewayRoute(p, g.Name, GatewayType.Vpn, upIps, GatewayRouteKind.VnetToVnet,
-                                $"address space of {g2.VirtualNetwork} through connections {c.Name} / {reverse.Name}"));
+                                $"address space of {g2.VirtualNetwork} through connections {c.Name} / {reverse.Name}") { Via = [.. up.Select(i => new GatewayVia(i, c.Name, null))] });
                     }
                 }
             }
@@ -201,7 +201,7 @@ public sealed class ControlPlane
             // BGP-learned routes: per instance, the best paths learned from outside (not the other instance's).
             if (builder.ByGateway.TryGetValue(g.Name, out var speakers))
             {
-                var learned = new Dictionary<Prefix, (List<Ipv4> Ips, BgpPath Path)>();
+                var learned = new Dictionary<Prefix, (List<Ipv4> Ips, BgpPath Path, List<GatewayVia> Via)>();
                 foreach (var s in speakers)
                 {
                     var instance = s.Instance ?? 0;
@@ -210,14 +210,16 @@ public sealed class ControlPlane
                     foreach (var e in view.Rib)
                     {
                         if (e.Best is not { Source: BgpPathSource.Ebgp } best) continue;
-                        if (!learned.TryGetValue(e.Prefix, out var entry)) learned[e.Prefix] = entry = ([], best);
+                        if (!learned.TryGetValue(e.Prefix, out var entry)) learned[e.Prefix] = entry = ([], best, []);
                         if (s.Kind == BgpSpeakerKind.ExpressRouteGateway) entry.Ips.AddRange(upIps);
                         else entry.Ips.Add(g.IpConfigurations[instance].PrivateIPAddress);
+                        if (s.Neighbors.FirstOrDefault(n => n.PeerAddress == best.PeerAddress && n.Tag is Connection)?.Tag is Connection via)
+                            entry.Via.Add(new GatewayVia(instance, via.Name, best.PeerAddress));
                     }
                 }
-                foreach (var (p, (ips, path)) in learned)
+                foreach (var (p, (ips, path, via)) in learned)
                     mine.TryAdd(p, new GatewayRoute(p, g.Name, g.GatewayType, [.. ips.Distinct()], GatewayRouteKind.Bgp,
-                        $"from {path.PeerAddress} (AS path {path.AsPathText})"));
+                        $"from {path.PeerAddress} (AS path {path.AsPathText})") { Via = [.. via] });
             }
             all.AddRange(mine.Values);
         }

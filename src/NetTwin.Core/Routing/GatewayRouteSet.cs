@@ -31,7 +31,15 @@ public sealed record GatewayRoute(
 {
     /// <summary>The route of another gateway of the same VNet that lost to this one for the same prefix (B5).</summary>
     public GatewayRoute? Beat { get; init; }
+
+    /// <summary>Which connection carries the route out of each gateway instance that holds it (the forwarding stage
+    /// follows it): the site's connection for static prefixes, the connection of the BGP session it was learned on.</summary>
+    public ImmutableArray<GatewayVia> Via { get; init; } = [];
 }
+
+/// <summary>How a gateway instance sends packets for a route: over <paramref name="Connection"/>, learned from
+/// <paramref name="Peer"/> (the BGP neighbor; null for static prefixes).</summary>
+public sealed record GatewayVia(int Instance, string Connection, Ipv4? Peer);
 
 /// <summary>The routes the gateways of one VNet (the hub) give every subnet they serve: their own VNet's and
 /// those of spokes using them through peering (C10). Computed once per hub and shared by every subnet
@@ -52,6 +60,9 @@ public sealed class GatewayRouteSet
     internal Dictionary<Prefix, int> IndexOf { get; }
 
     internal sealed record Entry(int Index, GatewayRoute Route, EffectiveRoute Effective);
+
+    /// <summary>The route for exactly this prefix, or null.</summary>
+    public GatewayRoute? Route(Prefix prefix) => IndexOf.TryGetValue(prefix, out var i) ? Routes[i] : null;
 
     internal GatewayRouteSet(string hub, IEnumerable<GatewayRoute> routes, VirtualNetworkGateway? vpn, ImmutableArray<Ipv4> vpnIps, bool hasEr)
     {

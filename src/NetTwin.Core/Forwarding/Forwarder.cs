@@ -1,0 +1,84 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using NetTwin.Ipsec;
+using NetTwin.Model;
+using NetTwin.Routing;
+
+namespace NetTwin.Forwarding;
+
+/// <summary>The forwarding stage: follows a packet hop by hop through the estate as the control plane and the
+/// tunnels left it (<see cref="Planes"/>), then traces its reply back, after NAT, and compares the stateful devices
+/// both directions passed (rule H4). Pure over the immutable planes; per-subnet and per-device lookups are cached, so
+/// one forwarder answers many traces (reachability, intents) safely from several threads.</summary>
+public sealed class Forwarder
+{
+    /// <summary>The source port NetTwin gives a request (the first ephemeral port).</summary>
+    public const int EphemeralPort = 49152;
+
+    private readonly ConcurrentDictionary<string, Func<Ipv4, bool>> _vnetTags = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DeviceRoutingTable?> _deviceTables = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, PrefixTrie<BgpRibEntry>> _ribs = new(StringComparer.Ordinal);
+
+    public Planes Planes { get; }
+    public Topology Topology => Planes.Topology;
+    public ControlPlane Routing => Planes.Routing;
+    public TunnelsAnswer Tunnels => Planes.Tunnels;
+
+    public Forwarder(Planes planes) => Planes = planes ?? throw new ArgumentNullException(nameof(planes));
+
+    /// <summary>Traces a flow from <paramref name="from"/> to <paramref name="to"/> and its reply.</summary>
+    public FlowResult Trace(Endpoint from, Endpoint to, TransportProtocol protocol = TransportProtocol.Tcp, int port = 443)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(to);
+        var icmp = protocol == TransportProtocol.Icmp;
+        var flow = new Flow(from.Address, to.Address, protocol == TransportProtocol.Any ? TransportProtocol.Tcp : protocol,
+            icmp ? 0 : EphemeralPort, icmp ? 0 : port);
+        var request = new Walk(this, flow, null);
+        request.Start(from);
+        var req = request.Result();
+        Walk? back = null;
+        if (request.ReplyStart is { } start && req.Disposition.IsSuccess())
+        {
+            back = new Walk(this, req.FinalFlow.Reverse(), request);
+            start(back);
+        }
+        var reply = back?.Result();
+        var (asym, symmetry) = Symmetry(req, reply);
+        return new FlowResult(req, reply, asym, symmetry, [.. request.Notes.Concat(back?.Notes ?? []).Distinct()]);
+    }
+
+    /// <summary>Rule H4: the two directions of a flow must pass the same stateful devices; otherwise the device that saw
+    /// only one direction drops or mistracks the flow.</summary>
+    private static (bool, string) Symmetry(Trace request, Trace? reply)
+    {
+        if (reply is null) return (false, "no reply: the request was not delivered");
+        var there = request.StatefulDevices.Distinct().ToList();
+        var back = reply.StatefulDevices.Distinct().ToList();
+        string Show(List<string> l) => l.Count == 0 ? "no stateful device" : string.Join(", ", l);
+        if (there.ToHashSet().SetEquals(back))
+            return (false, there.Count == 0 ? "symmetric: neither direction passes a stateful device"
+                : $"symmetric: both directions pass {Show(there)}");
+        return (true, $"asymmetric: the request passes {Show(there)}, the reply passes {Show(back)} (rule H4: a stateful device sees one direction only)");
+    }
+
+    // ---------------------------------------------------------------- cached lookups
+
+    internal Func<Ipv4, bool> VirtualNetworkTag(string subnet) =>
+        _vnetTags.GetOrAdd(subnet, s => NsgEvaluation.VirtualNetworkTag(Routing.EffectiveRoutes(s)));
+
+    internal DeviceRoutingTable? DeviceTable(string device) => _deviceTables.GetOrAdd(device, d => Routing.Bgp.DeviceRoutes(d));
+
+    /// <summary>The best BGP path a speaker holds for an address (longest prefix).</summary>
+    internal BgpRibEntry? RibLookup(BgpSpeaker speaker, Ipv4 ip)
+    {
+        var trie = _ribs.GetOrAdd(speaker.Id, _ =>
+        {
+            var t = new PrefixTrie<BgpRibEntry>();
+            foreach (var e in speaker.Rib.Where(e => e.Best is not null)) t.Set(e.Prefix, e);
+            t.Freeze();
+            return t;
+        });
+        return trie.LongestMatch(ip);
+    }
+}

@@ -1,0 +1,128 @@
+using System.Collections.Immutable;
+using NetTwin.Model;
+using NetTwin.Routing;
+
+namespace NetTwin.Forwarding;
+
+/// <summary>What an NSG or a firewall decided for a packet: allowed or not, by which rule, in words.</summary>
+/// <param name="Allowed">The packet passes.</param>
+/// <param name="Rule">The deciding rule ("app-nsg/deny-ssh", "defaultSecurityRules/DenyAllInBound", "hub-fw/spoke-datacenter/spoke-to-datacenter").</param>
+/// <param name="Priority">Its priority (NSG rule, or firewall rule collection).</param>
+/// <param name="Text">A sentence for the hop.</param>
+public sealed record Verdict(bool Allowed, string Rule, int Priority, string Text);
+
+/// <summary>Network security group evaluation (rules G1-G5): custom rules by priority, lowest first, first match
+/// wins; then the default rules; the service tags VirtualNetwork, Internet and AzureLoadBalancer.</summary>
+public static class NsgEvaluation
+{
+    /// <summary>The Azure platform address of the health probes and DNS (service tag AzureLoadBalancer, G3, G5).</summary>
+    public static readonly Prefix AzureLoadBalancer = Prefix.Parse("168.63.129.16/32");
+
+    private static readonly Prefix[] NotInternet =
+    [
+        Prefix.Parse("10.0.0.0/8"), Prefix.Parse("172.16.0.0/12"), Prefix.Parse("192.168.0.0/16"), Prefix.Parse("100.64.0.0/10"),
+        Prefix.Parse("169.254.0.0/16"), Prefix.Parse("127.0.0.0/8"), Prefix.Parse("0.0.0.0/8"), Prefix.Parse("224.0.0.0/3"),
+    ];
+
+    /// <summary>True for an address the internet routes (service tag Internet).</summary>
+    public static bool IsInternet(Ipv4 ip) => !NotInternet.Any(p => p.Contains(ip));
+
+    /// <summary>The default rules of every NSG (rule G3), as Azure names them in effective security rules.</summary>
+    public static readonly ImmutableArray<SecurityRule> DefaultRules =
+    [
+        Default("AllowVnetInBound", 65000, SecurityRuleDirection.Inbound, SecurityRuleAccess.Allow, "VirtualNetwork", "VirtualNetwork"),
+        Default("AllowAzureLoadBalancerInBound", 65001, SecurityRuleDirection.Inbound, SecurityRuleAccess.Allow, "AzureLoadBalancer", "*"),
+        Default("DenyAllInBound", 65500, SecurityRuleDirection.Inbound, SecurityRuleAccess.Deny, "*", "*"),
+        Default("AllowVnetOutBound", 65000, SecurityRuleDirection.Outbound, SecurityRuleAccess.Allow, "VirtualNetwork", "VirtualNetwork"),
+        Default("AllowInternetOutBound", 65001, SecurityRuleDirection.Outbound, SecurityRuleAccess.Allow, "*", "Internet"),
+        Default("DenyAllOutBound", 65500, SecurityRuleDirection.Outbound, SecurityRuleAccess.Deny, "*", "*"),
+    ];
+
+    private static SecurityRule Default(string name, int priority, SecurityRuleDirection d, SecurityRuleAccess a, string src, string dst)
+    {
+        static AddressMatch M(string t) => t == "*" ? new AddressMatch("*", null, null) : new AddressMatch(t, null, t);
+        return new SecurityRule(name, priority, d, a, TransportProtocol.Any, [M(src)], [PortRange.All], [M(dst)], [PortRange.All], SourceRef.None);
+    }
+
+    /// <summary>Evaluates <paramref name="nsg"/> for a packet in one direction. <paramref name="virtualNetwork"/>
+    /// is the VirtualNetwork service tag where the NSG applies (rule G4).</summary>
+    public static Verdict Evaluate(NetworkSecurityGroup nsg, SecurityRuleDirection direction, Flow flow, Func<Ipv4, bool> virtualNetwork)
+    {
+        foreach (var r in nsg.SecurityRules.Where(r => r.Direction == direction).OrderBy(r => r.Priority))
+            if (Matches(r, flow, virtualNetwork))
+                return new Verdict(r.Access == SecurityRuleAccess.Allow, $"{nsg.Name}/{r.Name}", r.Priority,
+                    $"{direction} rule {r.Name} (priority {r.Priority}) {(r.Access == SecurityRuleAccess.Allow ? "allows" : "denies")} it (rule G1)");
+        foreach (var r in DefaultRules.Where(r => r.Direction == direction))
+            if (Matches(r, flow, virtualNetwork))
+                return new Verdict(r.Access == SecurityRuleAccess.Allow, $"{nsg.Name}/defaultSecurityRules/{r.Name}", r.Priority,
+                    $"default rule {r.Name} (priority {r.Priority}) {(r.Access == SecurityRuleAccess.Allow ? "allows" : "denies")} it (rule G3)");
+        throw new InvalidOperationException("DenyAll matches every packet");
+    }
+
+    private static bool Matches(SecurityRule r, Flow f, Func<Ipv4, bool> vnet)
+    {
+        if (r.Protocol != TransportProtocol.Any && r.Protocol != f.Protocol) return false;
+        if (!r.SourceAddressPrefixes.Any(a => Address(a, f.Source, vnet))) return false;
+        if (!r.DestinationAddressPrefixes.Any(a => Address(a, f.Destination, vnet))) return false;
+        if (f.Protocol == TransportProtocol.Icmp) return true;
+        return r.SourcePortRanges.Any(p => p.Contains(f.SourcePort)) && r.DestinationPortRanges.Any(p => p.Contains(f.DestinationPort));
+    }
+
+    /// <summary>An address against '*', a prefix or a service tag (G4: VirtualNetwork; Internet; AzureLoadBalancer).
+    /// Other tags (Storage, Sql...) name Azure service ranges NetTwin does not hold: they match nothing.</summary>
+    public static bool Address(AddressMatch a, Ipv4 ip, Func<Ipv4, bool> vnet) =>
+        a.IsAny || (a.Prefix is { } p ? p.Contains(ip) : a.ServiceTag switch
+        {
+            "VirtualNetwork" => vnet(ip),
+            "Internet" => IsInternet(ip) && !vnet(ip),
+            "AzureLoadBalancer" => AzureLoadBalancer.Contains(ip),
+            _ => false,
+        });
+
+    /// <summary>The VirtualNetwork service tag seen from a subnet (rule G4): its VNet's space, peered VNets, the
+    /// on-premises prefixes its gateway routes carry and the prefixes of its user routes (a 0.0.0.0/0 user route
+    /// widens the tag to every address — an inference from the documentation's wording, flagged unverified).</summary>
+    public static Func<Ipv4, bool> VirtualNetworkTag(EffectiveRouteTable table)
+    {
+        var trie = new PrefixTrie<EffectiveRoute>();
+        foreach (var r in table.Routes)
+            if (r.NextHopType is NextHopType.VnetLocal or NextHopType.VNetPeering or NextHopType.VNetGlobalPeering or NextHopType.VirtualNetworkGateway
+                || r.Source == RouteSource.User)
+                trie.Set(r.AddressPrefix, r);
+        trie.Freeze();
+        return ip => trie.LongestMatch(ip) is not null;
+    }
+}
+
+/// <summary>Azure Firewall network rules (rule H3): rule collections by priority, lowest first, the first rule that
+/// matches decides; nothing matches = default deny. SNAT per rule F4.</summary>
+public static class FirewallEvaluation
+{
+    public static Verdict Evaluate(AzureFirewall fw, Flow f)
+    {
+        foreach (var c in fw.NetworkRuleCollections.OrderBy(c => c.Priority))
+            foreach (var r in c.Rules)
+                if (Matches(r, f))
+                    return new Verdict(c.Action == SecurityRuleAccess.Allow, $"{fw.Name}/{c.Name}/{r.Name}", c.Priority,
+                        $"network rule collection {c.Name} (priority {c.Priority}, {c.Action}) rule {r.Name} matches");
+        return new Verdict(false, $"{fw.Name}/default-deny", 65000, "no network rule matches: Azure Firewall denies by default (rule H3)");
+    }
+
+    private static bool Matches(FirewallNetworkRule r, Flow f)
+    {
+        var proto = r.Protocols.Any(p => p == FirewallProtocol.Any
+            || (p == FirewallProtocol.Tcp && f.Protocol == TransportProtocol.Tcp)
+            || (p == FirewallProtocol.Udp && f.Protocol == TransportProtocol.Udp)
+            || (p == FirewallProtocol.Icmp && f.Protocol == TransportProtocol.Icmp));
+        if (!proto) return false;
+        if (!r.SourceAddresses.Any(a => Address(a, f.Source)) || !r.DestinationAddresses.Any(a => Address(a, f.Destination))) return false;
+        return f.Protocol == TransportProtocol.Icmp || r.DestinationPorts.Any(p => p.Contains(f.DestinationPort));
+    }
+
+    private static bool Address(AddressMatch a, Ipv4 ip) =>
+        a.IsAny || (a.Prefix is { } p ? p.Contains(ip) : a.ServiceTag == "Internet" && NsgEvaluation.IsInternet(ip));
+
+    /// <summary>Rule F4: network rules do not SNAT towards the private ranges (by default IANA private ranges,
+    /// <c>privateRanges</c> when set); otherwise the source becomes the firewall's private IP.</summary>
+    public static bool Snats(AzureFirewall fw, Ipv4 destination) => !fw.SnatPrivateRanges.Any(p => p.Contains(destination));
+}
