@@ -16,6 +16,8 @@ internal static partial class Commands
         yield return BgpCommand(stdout);
         yield return NextHopCommand(stdout);
         yield return TraceCommand(stdout);
+        yield return ReachCommand(stdout);
+        yield return CheckCommand(stdout);
         yield return WhatIfCommand(stdout);
         yield return TimelineCommand(stdout);
     }

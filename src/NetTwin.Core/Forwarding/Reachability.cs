@@ -1,0 +1,172 @@
+using System.Collections.Immutable;
+using NetTwin.Model;
+using NetTwin.Routing;
+
+namespace NetTwin.Forwarding;
+
+/// <summary>One workload subnet's verdict towards a destination: the traced flow from a representative address
+/// (its first NIC, else the subnet's first usable address).</summary>
+public sealed record ReachRow(string Subnet, string Source, string Disposition, bool Reaches, bool Asymmetric,
+    IReadOnlyList<string> Path, IReadOnlyList<string> StatefulDevices, string Reason);
+
+/// <summary>One cell of the matrix: a source subnet against a range of destination addresses that every route
+/// table, NSG, firewall and selector treats alike (an equivalence class), with its verdict.</summary>
+public sealed record MatrixCell(string From, string To, string Range, string Disposition, bool Reaches, bool Asymmetric, IReadOnlyList<string> Path);
+
+/// <summary>A destination of the matrix: a workload subnet or an on-premises network, and the address ranges
+/// (equivalence classes) inside it.</summary>
+public sealed record MatrixDestination(string Name, Prefix Prefix, ImmutableArray<(Ipv4 First, Ipv4 Last)> Classes);
+
+/// <summary>Reachability over the whole estate (issue 5): every workload subnet towards one destination, and the
+/// subnet-to-subnet and subnet-to-on-premises matrix over packet equivalence classes.</summary>
+public static class Reachability
+{
+    /// <summary>The subnets that can hold workloads (not GatewaySubnet, AzureFirewallSubnet, ...), by name.</summary>
+    public static IReadOnlyList<Subnet> WorkloadSubnets(Topology t) =>
+        [.. t.Subnets.Where(s => s.HoldsWorkloads).OrderBy(s => s.Id, StringComparer.Ordinal)];
+
+    /// <summary>Every workload subnet towards <paramref name="destination"/>; with <paramref name="via"/>, only the
+    /// subnets whose request passes that node.</summary>
+    public static IReadOnlyList<ReachRow> To(Forwarder f, Endpoint destination, TransportProtocol protocol, int port, string? via = null)
+    {
+        var subnets = WorkloadSubnets(f.Topology);
+        var rows = new ReachRow?[subnets.Count];
+        Parallel.For(0, subnets.Count, i =>
+        {
+            var src = Endpoints.Resolve(f.Topology, subnets[i].Id);
+            var r = f.Trace(src, destination, protocol, port);
+            if (via is not null && !r.Request.Passes(via)) return;
+            rows[i] = Row(subnets[i].Id, src, r);
+        });
+        return [.. rows.OfType<ReachRow>()];
+    }
+
+    private static ReachRow Row(string subnet, Endpoint src, FlowResult r) =>
+        new(subnet, src.Label, r.Request.Disposition.Code(), r.Reaches, r.Asymmetric, r.Request.Devices,
+            r.Request.StatefulDevices, r.Reaches ? r.Symmetry : (r.Reply is { Disposition: not Disposition.Delivered } reply ? $"reply {reply.Disposition.Code()}: {reply.Reason}" : r.Request.Reason));
+
+    /// <summary>The destinations of the matrix: workload subnets, then on-premises networks (device LANs, site
+    /// prefixes, networks behind circuits), each cut into the address ranges the estate's prefixes separate.</summary>
+    public static IReadOnlyList<MatrixDestination> Destinations(Forwarder f)
+    {
+        var t = f.Topology;
+        var cuts = Boundaries(f);
+        var list = new List<(string Name, Prefix Prefix)>();
+        list.AddRange(WorkloadSubnets(t).Select(s => (s.Id, s.AddressPrefix)));
+        var onPrem = new SortedSet<Prefix>();
+        foreach (var d in t.OnPremisesDevices)
+            foreach (var p in d.AddressPrefixes.Concat(d.Configuration?.ConnectedAddresses
+                         .Where(x => !x.Interface.IsTunnel && !x.Interface.IsLoopback && x.Address.Prefix.Length <= 29).Select(x => x.Address.Prefix) ?? []))
+                onPrem.Add(p);
+        foreach (var l in t.LocalNetworkGateways.Where(l => !t.OnPremisesDevices.Any(d => Endpoints.DeviceAddresses(d).Contains(l.GatewayIpAddress))))
+            foreach (var p in l.AddressPrefixes.Where(p => p.Length >= 8 && !NsgEvaluation.IsInternet(p.Network)))
+                onPrem.Add(p);
+        foreach (var c in t.ExpressRouteCircuits)
+            foreach (var r in c.Peerings.SelectMany(p => p.PeerAdvertisedRoutes))
+                onPrem.Add(r.Prefix);
+        foreach (var p in onPrem.Where(p => !t.Subnets.Any(s => s.AddressPrefix.Overlaps(p))))
+            list.Add((p.ToString(), p));
+        return [.. list.Select(x => new MatrixDestination(x.Name, x.Prefix, Classes(x.Prefix, cuts)))];
+    }
+
+    /// <summary>Every prefix some route table, NSG, firewall, selector or router distinguishes.</summary>
+    private static SortedSet<Prefix> Boundaries(Forwarder f)
+    {
+        var t = f.Topology;
+        var set = new SortedSet<Prefix>();
+        void Add(IEnumerable<Prefix> ps) { foreach (var p in ps) set.Add(p); }
+        Add(t.VirtualNetworks.SelectMany(v => v.AddressPrefixes));
+        Add(t.Subnets.Select(s => s.AddressPrefix));
+        Add(t.RouteTables.SelectMany(r => r.Routes.Select(x => x.AddressPrefix)));
+        Add(t.NetworkSecurityGroups.SelectMany(n => n.SecurityRules.SelectMany(r => r.SourceAddressPrefixes.Concat(r.DestinationAddressPrefixes)))
+            .Select(a => a.Prefix).OfType<Prefix>());
+        Add(t.AzureFirewalls.SelectMany(fw => fw.NetworkRuleCollections.SelectMany(c => c.Rules.SelectMany(r => r.SourceAddresses.Concat(r.DestinationAddresses))))
+            .Select(a => a.Prefix).OfType<Prefix>());
+        Add(t.LocalNetworkGateways.SelectMany(l => l.AddressPrefixes));
+        Add(t.VirtualMachines.SelectMany(v => v.Appliance?.Routes.Select(r => r.AddressPrefix) ?? []));
+        Add(t.ExpressRouteCircuits.SelectMany(c => c.Peerings.SelectMany(p => p.PeerAdvertisedRoutes.Select(r => r.Prefix))));
+        Add(f.Tunnels.Connections.SelectMany(c => c.Selectors.SelectMany(s => s.Selector.Local.Concat(s.Selector.Remote))));
+        foreach (var g in t.VirtualNetworks.Select(v => f.Routing.GatewayRoutes(v.Name)).OfType<GatewayRouteSet>().Distinct())
+            Add(g.Routes.Select(r => r.Prefix));
+        foreach (var d in t.OnPremisesDevices)
+            if (f.DeviceTable(d.Name) is { } table) Add(table.Routes.Select(r => r.Prefix));
+        return set;
+    }
+
+    private static ImmutableArray<(Ipv4, Ipv4)> Classes(Prefix range, SortedSet<Prefix> cuts)
+    {
+        var points = new SortedSet<uint> { range.First.Value };
+        foreach (var p in cuts.GetViewBetween(range, new Prefix(range.Last, 32)))
+        {
+            if (!range.Contains(p) || p == range) continue;
+            points.Add(p.First.Value);
+            if (p.Last.Value < range.Last.Value) points.Add(p.Last.Value + 1);
+        }
+        var starts = points.ToList();
+        var result = ImmutableArray.CreateBuilder<(Ipv4, Ipv4)>(starts.Count);
+        for (var i = 0; i < starts.Count; i++)
+            result.Add((new Ipv4(starts[i]), new Ipv4(i + 1 < starts.Count ? starts[i + 1] - 1 : range.Last.Value)));
+        return result.MoveToImmutable();
+    }
+
+    /// <summary>A range as a prefix when it is one, else "first-last".</summary>
+    public static string Show(Ipv4 first, Ipv4 last)
+    {
+        var size = (ulong)last.Value - first.Value + 1;
+        if ((size & (size - 1)) == 0)
+        {
+            var len = 32 - (int)Math.Log2(size);
+            var p = new Prefix(first, len);
+            if (p.First == first) return p.ToString();
+        }
+        return $"{first}-{last}";
+    }
+
+    /// <summary>The representative address of a class: a NIC in it (so the flow is delivered to a workload), else the
+    /// first usable address of its subnet inside the class, else its first address.</summary>
+    private static Ipv4 Representative(Topology t, Ipv4 first, Ipv4 last)
+    {
+        if (t.NetworkInterfaces.Where(n => n.PrivateIPAddress >= first && n.PrivateIPAddress <= last).OrderBy(n => n.PrivateIPAddress).FirstOrDefault() is { } nic)
+            return nic.PrivateIPAddress;
+        var usable = first.Add(4);
+        return t.SubnetContaining(first) is { } s && s.AddressPrefix.First == first && usable <= last ? usable : first;
+    }
+
+    /// <summary>Subnet-to-subnet and subnet-to-on-premises reachability: one trace per source subnet and destination
+    /// class; adjacent classes with the same verdict and path are reported as one range.</summary>
+    public static IReadOnlyList<MatrixCell> Matrix(Forwarder f, TransportProtocol protocol = TransportProtocol.Tcp, int port = 443)
+    {
+        var t = f.Topology;
+        var sources = WorkloadSubnets(t);
+        var destinations = Destinations(f);
+        var cells = new List<MatrixCell>[sources.Count];
+        Parallel.For(0, sources.Count, i =>
+        {
+            var src = Endpoints.Resolve(t, sources[i].Id);
+            var mine = new List<MatrixCell>();
+            foreach (var d in destinations)
+            {
+                if (d.Name == sources[i].Id) continue;
+                MatrixCell? open = null;
+                Ipv4 openFirst = default;
+                foreach (var (first, last) in d.Classes)
+                {
+                    var dst = Endpoints.Of(t, Representative(t, first, last));
+                    var r = f.Trace(src, dst, protocol, port);
+                    var cell = new MatrixCell(sources[i].Id, d.Name, "", r.Request.Disposition.Code(), r.Reaches, r.Asymmetric, r.Request.Devices.Where(x => x != dst.Node).ToList());
+                    if (open is not null && open.Disposition == cell.Disposition && open.Reaches == cell.Reaches && open.Path.SequenceEqual(cell.Path))
+                    {
+                        open = open with { Range = Show(openFirst, last) };
+                        mine[^1] = open;
+                        continue;
+                    }
+                    open = cell with { Range = Show(first, last) };
+                    openFirst = first;
+                    mine.Add(open);
+                }
+            }
+            cells[i] = mine;
+        });
+        return [.. cells.SelectMany(c => c)];
+    }
+}

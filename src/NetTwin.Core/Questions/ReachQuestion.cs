@@ -1,0 +1,71 @@
+using NetTwin.Forwarding;
+using NetTwin.Formats.Yaml;
+using NetTwin.Ipsec;
+using NetTwin.Model;
+
+namespace NetTwin.Questions;
+
+/// <summary>`nettwin reach --to DST[:PORT] [--via NODE]`: every workload subnet's verdict towards one destination.</summary>
+public sealed record ReachView(string Destination, string Protocol, int Port, string? Via, IReadOnlyList<ReachRow> Subnets);
+
+/// <summary>`nettwin reach --matrix`: subnet to subnet and subnet to on-premises network, over equivalence classes.</summary>
+public sealed record MatrixView(string Protocol, int Port, int Sources, int Destinations, int Classes, IReadOnlyList<MatrixCell> Cells);
+
+/// <summary>`nettwin check`: every intent of intents.yaml with its verdict.</summary>
+public sealed record CheckView(string Path, int Holding, int Violated, IReadOnlyList<IntentView> Intents);
+
+public sealed record IntentView(string Name, string Kind, string From, string To, string Protocol, int Port, string? Via, bool Holds, string Verdict, string Source);
+
+public static class ReachQuestion
+{
+    /// <summary>Splits "DST[:PORT]".</summary>
+    public static (string Destination, int? Port) ParseTarget(string text)
+    {
+        var colon = text.LastIndexOf(':');
+        if (colon > 0 && int.TryParse(text[(colon + 1)..], out var port))
+        {
+            if (port is < 0 or > 65535) throw new EndpointException($"port {port} in '{text}' is not a port (0-65535)");
+            return (text[..colon], port);
+        }
+        return (text, null);
+    }
+
+    public static ReachView To(Forwarder f, string target, TransportProtocol protocol, int port, string? via)
+    {
+        var (name, p) = ParseTarget(target);
+        var dst = Endpoints.Resolve(f.Topology, name);
+        if (via is not null && !KnownNode(f.Topology, via)) throw new EndpointException($"--via {via}: no device, gateway, connection, local network gateway, firewall, VM, NIC or subnet has that name");
+        var proto = protocol.ToString().ToLowerInvariant();
+        return new ReachView(dst.Label, proto, p ?? port, via, Reachability.To(f, dst, protocol, p ?? port, via));
+    }
+
+    public static MatrixView Matrix(Forwarder f, TransportProtocol protocol, int port)
+    {
+        var dests = Reachability.Destinations(f);
+        var cells = Reachability.Matrix(f, protocol, port);
+        return new MatrixView(protocol.ToString().ToLowerInvariant(), port, Reachability.WorkloadSubnets(f.Topology).Count, dests.Count,
+            dests.Sum(d => d.Classes.Length), cells);
+    }
+
+    public static bool KnownNode(Topology t, string name) =>
+        t.OnPremisesDevice(name) is not null || t.VirtualNetworkGateway(name) is not null || t.Connection(name) is not null
+        || t.LocalNetworkGateway(name) is not null || t.AzureFirewall(name) is not null || t.VirtualMachine(name) is not null
+        || t.NetworkInterface(name) is not null || t.Subnet(name) is not null || t.ExpressRouteCircuit(name) is not null
+        || t.VirtualNetworkPeerings.Any(p => p.Name == name) || name == "internet";
+
+    /// <summary>The intents of the topology folder (intents.yaml), checked against the topology with its change sets.</summary>
+    public static CheckView Check(EstateInput input, Forwarder? forwarder = null)
+    {
+        var intents = IntentsLoader.LoadFolder(input.Path);
+        var f = forwarder ?? new Forwarder(Planes.Compute(input.Load()));
+        return Check(input.Path, f, intents);
+    }
+
+    public static CheckView Check(string path, Forwarder f, IReadOnlyList<Intent> intents)
+    {
+        var results = IntentCheck.Check(f, intents);
+        var views = results.Select(r => new IntentView(r.Intent.Name, r.Intent.Kind.ToString().ToLowerInvariant(), r.Intent.From, r.Intent.To,
+            r.Intent.Protocol.ToString().ToLowerInvariant(), r.Intent.Port, r.Intent.Via, r.Holds, r.Verdict, r.Intent.Source.ToString())).ToList();
+        return new CheckView(path, views.Count(v => v.Holds), views.Count(v => !v.Holds), views);
+    }
+}
