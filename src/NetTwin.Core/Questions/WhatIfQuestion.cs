@@ -15,8 +15,8 @@ public static class WhatIfQuestion
     public static WhatIfAnswer Ask(EstateInput input, IReadOnlyList<string> changes, string? intentsFile = null)
     {
         if (changes.Count == 0) throw new ArgumentException("give at least one change set", nameof(changes));
-        _ = intentsFile;
-        var before = EstateAnalysis.Of(input.Load());
+        var probes = Probes.For(input.Path, intentsFile);
+        var before = EstateAnalysis.Of(input.Load(), probes);
         var after = before.Derive(TopologyLoader.Load(input.Path, [.. input.ChangeSets, .. changes]));
         var diff = Differ.Compare(before, after);
         return new WhatIfAnswer(input.Path, input.ChangeSets, changes, after.Scope!.Routing.ToString(), !diff.IsEmpty, diff);

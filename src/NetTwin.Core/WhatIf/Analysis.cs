@@ -33,7 +33,7 @@ public sealed class EstateAnalysis
         Probes = probes;
         _findings = new(() => Validator.Validate(topology));
         _planes = new(planes);
-        _intents = new(() => probes.Intents(Planes));
+        _intents = new(() => probes.Check(Planes));
         _intentsByName = new(() => IntentResults.GroupBy(i => i.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal));
     }
 

@@ -85,7 +85,7 @@ public static class Differ
         var sessions = same ? [] : CompareSessions(before.Routing.Bgp, after.Routing.Bgp);
         var learned = same ? [] : CompareLearned(before.Routing, after.Routing);
         var tunnels = same ? [] : CompareTunnels(before.Tunnels, after.Tunnels);
-        return new Differences(findings, routes, sessions, learned, tunnels, FlowDiff.Compare(before.Planes, after.Planes), [], []);
+        return new Differences(findings, routes, sessions, learned, tunnels, FlowDiff.Compare(before.Planes, after.Planes), CompareIntents(before.IntentResults, after.IntentResults), []);
     }
 
     public static IReadOnlyList<FindingChange> CompareFindings(IReadOnlyList<Finding> before, IReadOnlyList<Finding> after)
@@ -196,6 +196,14 @@ public static class Differ
             rows.AddRange(b.Where(kv => !a.ContainsKey(kv.Key)).Select(kv => Row("removed", kv.Value)));
         }
         return [.. rows.OrderBy(r => r.Gateway, StringComparer.Ordinal).ThenBy(r => r.Network, StringComparer.Ordinal).ThenBy(r => r.Change, StringComparer.Ordinal)];
+    }
+
+    /// <summary>Intents that start holding ("holds") or stop holding ("violated"), in the intents file's order.</summary>
+    public static IReadOnlyList<IntentChange> CompareIntents(IReadOnlyList<IntentOutcome> before, IReadOnlyList<IntentOutcome> after)
+    {
+        var b = before.GroupBy(i => i.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        return [.. after.Where(a => b.TryGetValue(a.Name, out var x) && x.Holds != a.Holds)
+            .Select(a => new IntentChange(a.Name, a.Kind, a.Holds ? "holds" : "violated", b[a.Name].Verdict, a.Verdict))];
     }
 
     public static IReadOnlyList<TunnelChange> CompareTunnels(TunnelsAnswer before, TunnelsAnswer after)

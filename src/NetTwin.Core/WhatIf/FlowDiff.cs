@@ -5,9 +5,11 @@ using NetTwin.Model;
 namespace NetTwin.WhatIf;
 
 /// <summary>The flows of two estates compared class by class. A class is a source subnet (one holding workloads)
-/// and an interval of destination addresses inside which nothing either estate knows draws a line: every prefix of
-/// every effective route table, gateway route set and on-premises routing table of either side, every subnet, site,
-/// device network and circuit route, and the ranges that are not the internet. One flow per class and side (from the
+/// and an interval of destination addresses inside which nothing either estate knows draws a line: the boundaries
+/// <c>reach --matrix</c> uses (VNets, subnets, route tables, NSG and firewall rules, sites, appliance routes,
+/// selectors, gateway and on-premises routing tables) of either side, every effective route, and the ranges that are
+/// not the internet — so the classes refine the matrix's on both sides and add the internet, which the matrix does
+/// not cover (a what-if must show internet flows changing path, S0). One flow per class and side (from the
 /// subnet's first NIC, to one address of the interval, tcp/443 unless told otherwise) stands for the whole class;
 /// classes whose verdict and path are equal on both sides are left out, the rest are merged back into ranges.</summary>
 public static class FlowDiff
@@ -43,6 +45,13 @@ public static class FlowDiff
             }
             foreach (var c in t.ExpressRouteCircuits) foreach (var pe in c.Peerings) foreach (var r in pe.PeerAdvertisedRoutes) Cut(r.Prefix);
             foreach (var (_, table) in planes.Routing.AllSubnetTables()) foreach (var r in table.Routes) Cut(r.AddressPrefix);
+            // What reach --matrix also separates: NSG and firewall rule prefixes, appliance OS routes, negotiated selectors.
+            foreach (var a in t.NetworkSecurityGroups.SelectMany(n => n.SecurityRules.SelectMany(r => r.SourceAddressPrefixes.Concat(r.DestinationAddressPrefixes))))
+                if (a.Prefix is { } p) Cut(p);
+            foreach (var a in t.AzureFirewalls.SelectMany(fw => fw.NetworkRuleCollections.SelectMany(c => c.Rules.SelectMany(r => r.SourceAddresses.Concat(r.DestinationAddresses)))))
+                if (a.Prefix is { } p) Cut(p);
+            foreach (var v in t.VirtualMachines) foreach (var r in v.Appliance?.Routes ?? []) Cut(r.AddressPrefix);
+            foreach (var c in planes.Tunnels.Connections) foreach (var sa in c.Selectors) foreach (var p in sa.Selector.Local.Concat(sa.Selector.Remote)) Cut(p);
         }
         var bounds = cuts.ToList();
         var intervals = Enumerable.Range(0, bounds.Count - 1).Select(i => (Lo: bounds[i], Hi: bounds[i + 1] - 1)).ToList();

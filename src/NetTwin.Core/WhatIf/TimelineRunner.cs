@@ -30,8 +30,9 @@ public static class TimelineRunner
 {
     public static TimelineResult Run(Timeline timeline, IProgress<int>? progress = null)
     {
+        var probes = timeline.Intents is { } file ? new Probes(file, IntentsLoader.Load(file)) : Probes.None;
         var applied = new List<string>(timeline.Apply);
-        var previous = EstateAnalysis.Of(TopologyLoader.Load(timeline.Topology, applied));
+        var previous = EstateAnalysis.Of(TopologyLoader.Load(timeline.Topology, applied), probes);
         var steps = new List<StepResult>();
         foreach (var (step, i) in timeline.Steps.Select((s, i) => (s, i)))
         {
@@ -76,7 +77,7 @@ public static class TimelineRunner
                     var r = a.Intent(ie.Intent) ?? throw Unknown($"no intent named '{ie.Intent}' in {a.IntentsFile ?? "the timeline (no intents file)"}"
                         + (SchemaCheck.DidYouMean(ie.Intent, a.IntentNames) is { } g ? $" (did you mean '{g}'?)" : ""));
                     return new($"intent {ie.Intent} {(ie.Holds ? "holds" : "violated")}", r.Holds == ie.Holds,
-                        $"{(r.Holds ? "holds" : "violated")}: {r.Verdict}", e.Source);
+                        r.Verdict, e.Source);
                 }
             case BgpSessionExpectation b:
                 {
