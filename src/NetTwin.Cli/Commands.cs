@@ -20,6 +20,7 @@ internal static partial class Commands
         yield return CheckCommand(stdout);
         yield return WhatIfCommand(stdout);
         yield return TimelineCommand(stdout);
+        yield return FailuresCommand(stdout);
     }
 
     private static Command RoutesCommand(TextWriter stdout)

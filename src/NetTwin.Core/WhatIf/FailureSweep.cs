@@ -117,7 +117,7 @@ public static class FailureSweep
         var failed = baseline.With(t with { Failures = t.Failures.Union(failures) });
         var broken = new List<IntentBreak>();
         var restored = new List<IntentBreak>();
-        var before = baseline.IntentResults.ToDictionary(r => r.Name, StringComparer.Ordinal);
+        var before = baseline.IntentResults.GroupBy(r => r.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         foreach (var r in failed.IntentResults)
         {
             if (!before.TryGetValue(r.Name, out var b)) continue;
