@@ -18,6 +18,9 @@ internal static partial class Commands
         yield return TraceCommand(stdout);
         yield return ReachCommand(stdout);
         yield return CheckCommand(stdout);
+        yield return WhatIfCommand(stdout);
+        yield return TimelineCommand(stdout);
+        yield return FailuresCommand(stdout);
     }
 
     private static Command RoutesCommand(TextWriter stdout)

@@ -58,6 +58,27 @@ public sealed class ControlPlane
     /// know: parsed device configurations and IPsec tunnel states.</summary>
     public static ControlPlane Compute(Topology topology, RoutingOptions? options = null) => new(topology, options ?? new RoutingOptions());
 
+    /// <summary>The control plane of <paramref name="topology"/>, which differs from this one's topology only in
+    /// route tables and in which subnet uses which table (none of them a GatewaySubnet's): BGP, gateway transit and
+    /// every hub's gateway route set are this control plane's, and every effective route table not built on one of
+    /// <paramref name="changedRouteTables"/> is shared. The caller vouches for the scope (the what-if stage's
+    /// ChangeScope); only the tables of subnets using a changed table are computed again.</summary>
+    public ControlPlane WithRouteTables(Topology topology, IReadOnlySet<string> changedRouteTables) => new(this, topology, changedRouteTables);
+
+    private ControlPlane(ControlPlane baseline, Topology topology, IReadOnlySet<string> changedRouteTables)
+    {
+        Topology = topology;
+        Transit = baseline.Transit;
+        Bgp = baseline.Bgp;
+        Notes = baseline.Notes;
+        foreach (var (hub, set) in baseline._hubSets) _hubSets[hub] = set;
+        foreach (var (vnet, routes) in baseline._vnets) _vnets[vnet] = routes;
+        foreach (var (key, layer) in baseline._layers)
+            if (key.Table is null || !changedRouteTables.Contains(key.Table)) _layers[key] = layer;
+        foreach (var (key, table) in baseline._tables)
+            if (key.Table is null || !changedRouteTables.Contains(key.Table)) _tables[key] = table;
+    }
+
     /// <summary>The effective routes of a subnet ("vnet/subnet"), as <c>az network nic show-effective-route-table</c>
     /// shows them for any NIC in it.</summary>
     /// <exception cref="ArgumentException">No such subnet.</exception>

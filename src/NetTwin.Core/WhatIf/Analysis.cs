@@ -1,0 +1,73 @@
+using NetTwin.Ipsec;
+using NetTwin.Model;
+using NetTwin.Routing;
+using NetTwin.Validation;
+
+namespace NetTwin.WhatIf;
+
+/// <summary>Everything the what-if stage compares about one topology: validation findings, the control plane and
+/// the tunnels (<see cref="Ipsec.Planes"/>), and the flows and intents the forwarding stage answers over them. Each part
+/// is computed on first use and kept (thread-safe), so a baseline analysed once serves every what-if, timeline step
+/// and failure case built on it.</summary>
+public sealed class EstateAnalysis
+{
+    private readonly Lazy<IReadOnlyList<Finding>> _findings;
+    private readonly Lazy<Planes> _planes;
+    private readonly Lazy<IReadOnlyList<IntentOutcome>> _intents;
+    private readonly Lazy<Dictionary<string, IntentOutcome>> _intentsByName;
+
+    public Topology Topology { get; }
+
+    /// <summary>How this analysis relates to <see cref="DerivedFrom"/> (null for a fresh analysis).</summary>
+    public ChangeScope? Scope { get; }
+    public EstateAnalysis? DerivedFrom { get; }
+
+    /// <summary>What is asked of the forwarding stage over this estate (the intents, the flow matrix).</summary>
+    public Probes Probes { get; }
+
+    private EstateAnalysis(Topology topology, Func<Planes> planes, ChangeScope? scope, EstateAnalysis? from, Probes probes)
+    {
+        Topology = topology;
+        Scope = scope;
+        DerivedFrom = from;
+        Probes = probes;
+        _findings = new(() => Validator.Validate(topology));
+        _planes = new(planes);
+        _intents = new(() => probes.Check(Planes));
+        _intentsByName = new(() => IntentResults.GroupBy(i => i.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal));
+    }
+
+    /// <summary>A fresh analysis: everything computed from the topology.</summary>
+    public static EstateAnalysis Of(Topology topology, Probes? probes = null) =>
+        new(topology, () => Planes.Compute(topology), null, null, probes ?? Probes.None);
+
+    /// <summary>A fresh analysis of another topology with the same probes (failure cases).</summary>
+    public EstateAnalysis With(Topology topology) => Of(topology, Probes);
+
+    /// <summary>The analysis of <paramref name="after"/>, a variant of this analysis' topology, recomputing only what
+    /// the change can affect (rule of thumb of <see cref="ChangeScope"/>): nothing routing reads changed → this
+    /// control plane and these tunnels, over the new topology; only route tables changed (not a GatewaySubnet's) →
+    /// BGP, gateway routes and tunnels kept, only the tables of subnets using a changed table rebuilt; anything else
+    /// → computed afresh. Validation and forwarding are always computed afresh (they read every resource).</summary>
+    public EstateAnalysis Derive(Topology after)
+    {
+        var scope = ChangeScope.Of(Topology, after);
+        return scope.Routing switch
+        {
+            RoutingScope.Full => new(after, () => Planes.Compute(after), scope, this, Probes),
+            _ => new(after, () => new Planes(Planes.Routing.WithRouteTables(after, scope.ChangedRouteTables), Planes.Tunnels), scope, this, Probes),
+        };
+    }
+
+    public IReadOnlyList<Finding> Findings => _findings.Value;
+    public bool HasErrors => Findings.Any(f => f.Severity == Severity.Error);
+    public Planes Planes => _planes.Value;
+    public ControlPlane Routing => Planes.Routing;
+    public TunnelsAnswer Tunnels => Planes.Tunnels;
+
+    /// <summary>Every intent's verdict over this estate, in the intents file's order.</summary>
+    public IReadOnlyList<IntentOutcome> IntentResults => _intents.Value;
+    public IntentOutcome? Intent(string name) => _intentsByName.Value.GetValueOrDefault(name);
+    public IEnumerable<string> IntentNames => Probes.IntentNames;
+    public string? IntentsFile => Probes.IntentsFile;
+}
