@@ -207,7 +207,7 @@ internal static class CiscoParties
 
         if (kind.Length == 0)
         {
-            notConfigured = $"{name} ({cfg.FileName}) has no crypto map entry with 'set peer {azureAddress}' on an interface and no IPsec tunnel interface with 'tunnel destination {azureAddress}'";
+            notConfigured = $"{name} ({Path.GetFileName(cfg.FileName)}) has no crypto map entry with 'set peer {azureAddress}' on an interface and no IPsec tunnel interface with 'tunnel destination {azureAddress}'";
             return null;
         }
         var localAddress = outside?.Address?.Ip ?? (outside?.Tunnel?.SourceAddress);
