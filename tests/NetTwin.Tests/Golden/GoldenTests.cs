@@ -62,6 +62,20 @@ public class GoldenTests
         finally { Directory.Delete(Path.GetDirectoryName(Path.GetDirectoryName(copy))!, true); }
     }
 
+    /// <summary>Deterministic output: every golden command, run again four times at once (no shared state leaks
+    /// between runs, no hash or thread order shows through), prints byte for byte what it printed the first time.</summary>
+    [Fact]
+    public void Every_command_prints_the_same_on_every_run_even_concurrently()
+    {
+        foreach (var row in Cases())
+        {
+            var args = (string[])row[1];
+            var first = Nt.Run(args);
+            var again = Enumerable.Range(0, 4).AsParallel().Select(_ => Nt.Run(args)).ToList();
+            Assert.All(again, r => Assert.Equal((first.ExitCode, first.Out, first.Err), (r.ExitCode, r.Out, r.Err)));
+        }
+    }
+
     private static void CopyFolder(string from, string to)
     {
         Directory.CreateDirectory(to);
