@@ -13,7 +13,9 @@ public class BadInputTableTests
     public static TheoryData<string, string, string> Cases => new()
     {
         { "malformed YAML", Vnet + "    addressSpace: [10.0.0.0/16\n",
-          "net.yaml:5:1: error: malformed YAML: While parsing a flow sequence, did not find expected ',' or ']'." },
+          "net.yaml:5:1: error: malformed YAML: While parsing a flow sequence, did not find expected ',' or ']'. (line 4: '    addressSpace: [10.0.0.0/16')" },
+        { "malformed YAML mid-file", "virtualNetworks:\n  - name: v1\n   location: westeurope\n    addressSpace: [10.0.0.0/16]\n",
+          "net.yaml:3:4: error: malformed YAML: While parsing a block collection, did not find expected '-' indicator. (line 3: '   location: westeurope')" },
         { "unknown key", Vnet + "    addressSpace: [10.0.0.0/16]\n    subnet: []\n",
           "net.yaml:5:5: error [virtualNetworks/v1]: unknown key 'subnet' (did you mean 'subnets'?)" },
         { "invalid CIDR", Vnet + "    addressSpace: [10.0.0.300/16]\n",
