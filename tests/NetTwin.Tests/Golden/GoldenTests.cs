@@ -27,7 +27,61 @@ public class GoldenTests
         { "validate-s0-sol1.txt", ["validate", Nt.Example("s0-proxy-tunnel"), "--apply", S0("solution1-proxy-vnet.yaml")] },
         { "validate-s0-sol1.json", ["validate", Nt.Example("s0-proxy-tunnel"), "--apply", S0("solution1-proxy-vnet.yaml"), "-o", "json"] },
         { "tunnels-s3-a.json", ["tunnels", Nt.Example("s3-third-parties"), "-o", "json"] },
+        { "tunnels-s3-b.txt", ["tunnels", Nt.Example("s3-third-parties"), "--apply", Nt.Change("s3-third-parties", "b-wide-acls.yaml")] },
+        { "routes-s0-sol4-app-half-default.txt", ["routes", Nt.Example("s0-proxy-tunnel"), "--apply", S0("solution4-hub-vpn.yaml"), "--apply", S0("app-half-default-udr.yaml"), "--nic", "app-vm1-nic"] },
+        { "bgp-s2-step2-peers.txt", ["bgp", Nt.Example("s2-ipsec-backup"), "--apply", Nt.Change("s2-ipsec-backup", "step2-primary-fails.yaml"), "--peers", "--gateway", "vng1"] },
+        { "bgp-s1-peers.json", ["bgp", Nt.Example("s1-vpn-over-er"), "--peers", "-o", "json"] },
+        { "validate-s4-base.txt", ["validate", Nt.Example("s4-vnet-to-vnet")] },
+        { "validate-s4-base.json", ["validate", Nt.Example("s4-vnet-to-vnet"), "-o", "json"] },
+        { "report-s0-sol4.txt", ["report", Nt.Example("s0-proxy-tunnel"), "--apply", S0("solution4-hub-vpn.yaml")] },
+        { "report-s0-sol4.json", ["report", Nt.Example("s0-proxy-tunnel"), "--apply", S0("solution4-hub-vpn.yaml"), "-o", "json"] },
+        { "report-s0-sol1.txt", ["report", Nt.Example("s0-proxy-tunnel"), "--apply", S0("solution1-proxy-vnet.yaml")] },
+        { "rules.txt", ["rules"] },
+        { "rules.json", ["rules", "-o", "json"] },
     };
+
+    /// <summary>Tables are laid out before the repository root is written &lt;root&gt;, so a path inside a table cell
+    /// would make the layout depend on where the repository is checked out (a fresh clone in a temporary folder).
+    /// Each example, copied to a folder with a much longer path, must print exactly what the checkout prints.</summary>
+    [Theory]
+    [InlineData("s1-vpn-over-er", "bgp", "--peers")]
+    [InlineData("s1-vpn-over-er", "report")]
+    [InlineData("s3-third-parties", "tunnels")]
+    [InlineData("s3-third-parties", "report")]
+    public void Output_does_not_depend_on_the_checkout_path(string example, string command, params string[] rest)
+    {
+        var copy = Path.Combine(Directory.CreateTempSubdirectory("nettwin-a-much-longer-checkout-path-than-usual-").FullName, "examples", example);
+        CopyFolder(Nt.Example(example), copy);
+        try
+        {
+            var here = Nt.Run([command, Nt.Example(example), .. rest]);
+            var there = Nt.Run([command, copy, .. rest]);
+            Assert.Equal(here.ExitCode, there.ExitCode);
+            Assert.Equal(here.Out.Replace(Nt.Example(example), "<example>"), there.Out.Replace(copy, "<example>"));
+        }
+        finally { Directory.Delete(Path.GetDirectoryName(Path.GetDirectoryName(copy))!, true); }
+    }
+
+    /// <summary>Deterministic output: every golden command, run again four times at once (no shared state leaks
+    /// between runs, no hash or thread order shows through), prints byte for byte what it printed the first time.</summary>
+    [Fact]
+    public void Every_command_prints_the_same_on_every_run_even_concurrently()
+    {
+        foreach (var row in Cases())
+        {
+            var args = (string[])row[1];
+            var first = Nt.Run(args);
+            var again = Enumerable.Range(0, 4).AsParallel().Select(_ => Nt.Run(args)).ToList();
+            Assert.All(again, r => Assert.Equal((first.ExitCode, first.Out, first.Err), (r.ExitCode, r.Out, r.Err)));
+        }
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var f in Directory.EnumerateFiles(from)) File.Copy(f, Path.Combine(to, Path.GetFileName(f)));
+        foreach (var d in Directory.EnumerateDirectories(from)) CopyFolder(d, Path.Combine(to, Path.GetFileName(d)));
+    }
 
     [Theory]
     [MemberData(nameof(Cases))]

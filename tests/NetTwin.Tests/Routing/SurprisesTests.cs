@@ -78,7 +78,12 @@ public class SurprisesTests
         var branch = cp.Bgp.DeviceTable("branch").Select(r => r.Network).ToList();
         Assert.Contains(P("10.100.0.0/16"), branch);
         Assert.DoesNotContain(P("10.1.0.0/16"), branch);
-        Assert.DoesNotContain(cp.Bgp.DeviceTable("circuit (on-premises)"), r => r.Network == P("10.2.0.0/16"));
+        var onPremises = cp.Bgp.DeviceTable("circuit (on-premises)");
+        Assert.Contains(onPremises, r => r.Network == P("10.100.0.0/16")); // the table exists: the hub reaches it over the circuit
+        Assert.DoesNotContain(onPremises, r => r.Network == P("10.2.0.0/16"));
+        // The two gateways of the hub do not exchange routes at all (no Route Server is modelled, rule D8).
+        Assert.DoesNotContain(cp.Bgp.LearnedRoutes("er"), r => r.Network == P("10.2.0.0/16"));
+        Assert.DoesNotContain(cp.Bgp.LearnedRoutes("vpn"), r => r.Network == P("10.1.0.0/16"));
         // Azure itself reaches both.
         Assert.Equal("er", cp.Lookup("hub/s1", Ip("10.1.0.1"))!.Gateway);
         Assert.Equal("vpn", cp.Lookup("hub/s1", Ip("10.2.0.1"))!.Gateway);

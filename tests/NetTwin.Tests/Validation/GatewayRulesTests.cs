@@ -128,6 +128,7 @@ public class GatewayRulesTests
     public void Policy_based_gateway_on_Basic_passes()
     {
         var f = Validate(Hub(), Gw("gw", "hub", sku: "Basic", extra: ", vpnType: PolicyBased"));
+        None(f, GatewayRules.PolicyBasedRequiresBasicSku);
         Assert.Empty(f);
     }
 
@@ -182,7 +183,9 @@ public class GatewayRulesTests
     [Fact]
     public void Private_ASN_on_an_ExpressRoute_peering_passes()
     {
-        Assert.Empty(Validate(Circuit(65001)));
+        var f = Validate(Circuit(65001));
+        None(f, GatewayRules.ExpressRoutePeerAsnReserved);
+        Assert.Empty(f);
     }
 
     [Fact]

@@ -66,6 +66,7 @@ public class IpsecPolicyRulesTests
     public void Same_GCMAES_for_encryption_and_integrity_passes()
     {
         var f = WithPolicies(Policy("ipsecEncryption: AES256, ipsecIntegrity: SHA256", "ipsecEncryption: GCMAES128, ipsecIntegrity: GCMAES128"));
+        None(f, IpsecPolicyRules.GcmAesIntegrityMismatch);
         Assert.Empty(f);
     }
 
@@ -89,6 +90,8 @@ public class IpsecPolicyRulesTests
     public void Minimum_lifetimes_pass()
     {
         var f = WithPolicies(Policy("saLifeTimeSeconds: 27000, saDataSizeKilobytes: 102400000", "saLifeTimeSeconds: 300, saDataSizeKilobytes: 1024"));
+        None(f, IpsecPolicyRules.IpsecSaLifetimeTooLow);
+        None(f, IpsecPolicyRules.MultipleIpsecPolicies);
         Assert.Empty(f);
     }
 

@@ -93,6 +93,7 @@ public class NatRulesTests
     {
         var f = Site(rules: Nat("in-site", "Dynamic", "IngressSnat", "192.168.1.0/24", "100.64.1.0/26"));
         None(f, NatRules.StaticNatPrefixLengthMismatch);
+        None(f, NatRules.DynamicNatExternalTooLarge); // a /26 external mapping is the largest allowed
         Assert.Empty(f);
     }
 

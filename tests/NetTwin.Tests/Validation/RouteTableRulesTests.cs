@@ -63,7 +63,9 @@ public class RouteTableRulesTests
     [Fact]
     public void VnetLocal_next_hop_in_a_UDR_passes()
     {
-        Assert.Empty(Validator.Validate(WithHop(NextHopType.VnetLocal)));
+        var f = Validator.Validate(WithHop(NextHopType.VnetLocal));
+        None(f, RouteTableRules.NextHopTypeNotAllowed);
+        Assert.Empty(f);
     }
 
     [Fact]
@@ -188,7 +190,9 @@ public class RouteTableRulesTests
     [Fact]
     public void Exactly_200_route_tables_pass()
     {
-        Assert.Empty(RouteTables(200));
+        var f = RouteTables(200);
+        None(f, RouteTableRules.TooManyRouteTables);
+        Assert.Empty(f);
     }
 
     private static IReadOnlyList<Finding> Routes(int count) =>
@@ -203,7 +207,9 @@ public class RouteTableRulesTests
     [Fact]
     public void Exactly_400_routes_pass()
     {
-        Assert.Empty(Routes(400));
+        var f = Routes(400);
+        None(f, RouteTableRules.TooManyRoutes);
+        Assert.Empty(f);
     }
 
     [Fact]

@@ -73,6 +73,17 @@ public sealed class LoadException(IReadOnlyList<LoadError> errors) : Exception(e
 
 public static class YamlReader
 {
+    /// <summary>The offending text for a syntax error: the error's line, or, when the parser only noticed the problem
+    /// at a blank line or the end of the file (an unclosed bracket or quote), the last non-blank line before it.</summary>
+    private static string Near(string text, int line)
+    {
+        var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+        for (var i = Math.Min(line, lines.Length) - 1; i >= 0; i--)
+            if (lines[i].Trim().Length > 0)
+                return $" (line {i + 1}: '{lines[i].TrimEnd()}')";
+        return "";
+    }
+
     /// <summary>Parses one YAML document into a located tree. An empty file is an empty map.</summary>
     public static YNode Parse(string text, string file)
     {
@@ -89,7 +100,7 @@ public static class YamlReader
             var cut = msg.LastIndexOf("): ", StringComparison.Ordinal);
             if (cut >= 0) msg = msg[(cut + 3)..];
             throw new LoadException(new LoadError(new SourceRef(file, (int)inner.Start.Line, (int)inner.Start.Column),
-                $"malformed YAML: {msg}"));
+                $"malformed YAML: {msg}{Near(text, (int)inner.Start.Line)}"));
         }
         if (stream.Documents.Count == 0) return new YMap([], new SourceRef(file, 1, 1));
         if (stream.Documents.Count > 1)
