@@ -746,9 +746,9 @@ internal sealed class Walk
         var r = table?.Lookup(Dst);
         if (r is null)
         {
-            if (d.AddressPrefixes.FirstOrDefault(p => p.Contains(Dst)) is { Length: > 0 } lan || d.AddressPrefixes.Any(p => p.Contains(Dst)))
+            if (Lan(d) is { } lan)
             {
-                End(Disposition.Delivered, name, $"delivered to {Dst} on {name}'s network {d.AddressPrefixes.First(p => p.Contains(Dst))}", w => w.StartDevice(name));
+                End(Disposition.Delivered, name, $"delivered to {Dst} on {name}'s network {lan}", w => w.StartDevice(name));
                 return;
             }
             Hop(name, HopStep.DeviceRoute, $"no route for {Dst}");
@@ -790,13 +790,17 @@ internal sealed class Walk
             Pass("internet");
             End(Disposition.ExitsToInternet, name, $"{name} sends it to {nh} (not modelled): out to the internet", w => w.StartDevice(name));
         }
-        else if (d.AddressPrefixes.FirstOrDefault(p => p.Contains(Dst)) is var lan && d.AddressPrefixes.Any(p => p.Contains(Dst)))
+        else if (Lan(d) is { } lan)
             End(Disposition.Delivered, name, $"delivered to {Dst} on {name}'s network {lan} via {nh}", w => w.StartDevice(name));
         else if (exit?.CryptoMap is not null)
             End(Disposition.NoRoute, name, $"{Dst} matches no entry of {name}'s crypto map ACLs: it leaves {exit.Name} unencrypted towards {nh}, and the internet does not route private addresses");
         else
             End(Disposition.NoRoute, name, $"{name} sends it to {nh}, which is not modelled, and {Dst} is not one of {name}'s networks");
     }
+
+    /// <summary>The declared network of a device (addressPrefixes) that holds the destination, longest first.</summary>
+    private Prefix? Lan(OnPremisesDevice d) =>
+        d.AddressPrefixes.Where(p => p.Contains(Dst)).OrderByDescending(p => p.Length).Select(p => (Prefix?)p).FirstOrDefault();
 
     private string? CircuitOwning(Ipv4 ip) =>
         T.ExpressRouteCircuits.FirstOrDefault(c => c.Peerings.Any(p =>
