@@ -32,6 +32,7 @@ internal sealed class Walk
     internal readonly List<string> Notes = [];
     internal readonly List<NatRecord> Nats = [];
     internal readonly HashSet<string> NsgsPassed = new(StringComparer.Ordinal);
+    internal readonly Dictionary<string, NatPacket> VpnNats = new(StringComparer.Ordinal);
     internal Action<Walk>? ReplyStart { get; private set; }
 
     public Walk(Forwarder f, Flow flow, Walk? request)
@@ -590,7 +591,10 @@ internal sealed class Walk
     private bool VpnTranslate(Connection conn, int instance, NatDirection direction)
     {
         if (conn.IngressNatRules.IsEmpty && conn.EgressNatRules.IsEmpty) return true;
-        var nat = VpnNat.TranslatePacket(T, conn, instance, direction, Src, Dst);
+        // A reply gets the inverse of the request's translation on this connection (how dynamic NAT lets it back, F1).
+        var requestNat = _request?.VpnNats.GetValueOrDefault(conn.Name);
+        var nat = VpnNat.TranslatePacket(T, conn, instance, direction, Src, Dst, requestNat);
+        if (!IsReply) VpnNats[conn.Name] = nat;
         if (nat.Dropped)
         {
             End(Disposition.NoRoute, conn.Name, nat.DropReason ?? "dropped by the NAT rules");
@@ -598,6 +602,8 @@ internal sealed class Walk
         }
         foreach (var step in nat.Steps)
         {
+            // Dynamic NAT keeps per-flow state on the gateway (F1): a stateful device on the path.
+            if (step.Type == NatRuleType.Dynamic) _stateful.Add($"{conn.VirtualNetworkGateway1} NAT");
             Nats.Add(new NatRecord(conn.Name, step.Field == "source", step.From, step.To));
             Hop(conn.Name, HopStep.Nat, step.ToString(), nat.Explanation, "F1");
         }
