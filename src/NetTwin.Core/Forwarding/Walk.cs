@@ -137,13 +137,42 @@ internal sealed class Walk
 
     // ---------------------------------------------------------------- Azure: NICs, NSGs, subnets
 
+    /// <summary>The host's platform addresses: the wire server (DNS, health probes, agent; service tag
+    /// AzureLoadBalancer) and the instance metadata service.</summary>
+    private static readonly Ipv4[] PlatformAddresses = [Ipv4.Parse("168.63.129.16"), Ipv4.Parse("169.254.169.254")];
+
     private void LeaveNic(NetworkInterface nic)
     {
         var subnet = T.Subnet(nic.Subnet)!;
+        if (PlatformAddresses.Contains(Dst)) { ToPlatform(nic, subnet); return; }
         // Rule G2: outbound, the NIC's NSG then the subnet's.
         if (!Nsg(nic.NetworkSecurityGroup, SecurityRuleDirection.Outbound, subnet.Id, $"NIC {nic.Name}")) return;
         if (!Nsg(subnet.NetworkSecurityGroup, SecurityRuleDirection.Outbound, subnet.Id, $"subnet {subnet.Id}")) return;
         RouteFrom(subnet, new Sender(nic.Name, w => w.InternetBackToNic(nic)));
+    }
+
+    /// <summary>Rules B4 and G5: the host answers its platform addresses itself; no route steers them (B4, a
+    /// third-party source: unverified) and NSGs do not filter them unless a rule names their service tag (G5).</summary>
+    private void ToPlatform(NetworkInterface nic, Subnet subnet)
+    {
+        foreach (var (name, where) in new[] { (nic.NetworkSecurityGroup, $"NIC {nic.Name}"), (subnet.NetworkSecurityGroup, $"subnet {subnet.Id}") })
+        {
+            if (name is null || T.NetworkSecurityGroup(name) is not { } nsg) continue;
+            if (nsg.SecurityRules.Any(r => r.DestinationAddressPrefixes.Any(a => a.ServiceTag == "AzureLoadBalancer")))
+            {
+                if (!Nsg(name, SecurityRuleDirection.Outbound, subnet.Id, where)) return;
+            }
+            else Hop(name, HopStep.Nsg, "not evaluated", $"NSG {name} on {where} does not filter {Dst}: platform addresses bypass NSGs unless their service tag is used (rule G5)", "G5");
+        }
+        Hop(subnet.Id, HopStep.Route, $"{Dst}: Azure platform address", "served by the host: user and gateway routes do not steer it (rule B4, unverified)", "B4");
+        End(Disposition.Delivered, "azure-platform", $"delivered to the Azure platform at {Dst} (the host answers it)", w => w.FromPlatform(nic));
+    }
+
+    private void FromPlatform(NetworkInterface nic)
+    {
+        Hop("azure-platform", HopStep.Start, $"the host answers from {Src}", "platform traffic bypasses routes and NSGs (rules B4, G5)", "G5");
+        Pass(nic.Name, nic.VirtualMachine);
+        End(Disposition.Delivered, nic.VirtualMachine ?? nic.Name, $"delivered to {nic.VirtualMachine ?? nic.Name} (NIC {nic.Name}, {Dst})");
     }
 
     /// <summary>One NSG in one direction (G1-G4); true when the packet passes. A reply passes an NSG its request

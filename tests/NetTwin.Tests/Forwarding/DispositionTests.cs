@@ -178,4 +178,31 @@ public class DispositionTests
         Assert.Equal("LOOP", r.Disposition);
         Assert.Equal("the packet came back to appliance VM3 with the same header: a forwarding loop", Reason(r.Request));
     }
+
+    [Fact]
+    public void PlatformAddressesAreNotSteeredNorFilteredByDefault()
+    {
+        // S1 with firewall.yaml: the spoke's 0.0.0.0/0 -> firewall does not catch the wire server (B4), and an NSG
+        // denying all outbound traffic does not filter it (G5).
+        var deny = ChangeFile("""
+            changes:
+              - add:
+                  networkSecurityGroups:
+                    - name: spoke-nsg
+                      location: westeurope
+                      securityRules:
+                        - { name: deny-all-out, priority: 100, direction: Outbound, access: Deny, protocol: '*', sourceAddressPrefix: '*', sourcePortRange: '*', destinationAddressPrefix: '*', destinationPortRange: '*' }
+              - set:
+                  resource: virtualNetworks/vnet-spoke/subnets/workload
+                  properties: { networkSecurityGroup: spoke-nsg }
+            """);
+        var r = Trace("s1-vpn-over-er", ["firewall.yaml"], "spoke-vm1", "168.63.129.16", port: 80, extraChangeFiles: deny);
+        Assert.Equal("DELIVERED", r.Disposition);
+        Assert.Equal(["spoke-vm1 Start", "spoke-nsg Nsg", "vnet-spoke/workload Route", "azure-platform Deliver"], Hops(r.Request));
+        Assert.Equal("not evaluated", Decisions(r.Request)[1]);
+        Assert.Equal(["azure-platform Start", "spoke-vm1 Deliver"], Hops(r.Reply!.Value));
+        Assert.True(r.Reaches);
+        // An ordinary internet address is denied by the same NSG.
+        Assert.Equal("DENIED_BY_NSG", Trace("s1-vpn-over-er", ["firewall.yaml"], "spoke-vm1", "8.8.8.8", extraChangeFiles: deny).Disposition);
+    }
 }
