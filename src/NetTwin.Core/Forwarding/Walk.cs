@@ -593,15 +593,8 @@ internal sealed class Walk
         if (!TunnelUsable(conn, instance, it)) return;
         var before = _flow;
         if (!VpnTranslate(conn, instance, NatDirection.Outbound)) return;
-        var sa = it!.ChildSas.FirstOrDefault(s => s.Selector.Covers(before.Source, before.Destination) || s.Selector.Covers(Src, Dst));
-        if (sa is null)
-        {
-            var negotiated = string.Join("; ", it.ChildSas.Select(s => s.Selector.ToString()));
-            Hop(conn.Name, HopStep.Tunnel, "no child SA covers the packet", $"negotiated: {negotiated}", "E6");
-            End(Disposition.NotInTrafficSelector, conn.Name, $"no traffic selector of {conn.Name} covers {Src} -> {Dst} (negotiated {negotiated})");
-            return;
-        }
-        Hop(conn.Name, HopStep.Tunnel, $"child SA {sa.Selector} (instance {instance})", $"tunnel up: {it.Reason}", "E6");
+        // The Azure side is the packet's source: before NAT (as Azure reasons) or after it (on the wire).
+        if (!InSelector(conn, instance, it!, s => s.Covers(before.Source, before.Destination) || s.Covers(Src, Dst), before)) return;
         switch (report!.PeerKind)
         {
             case PeerKind.AzureGateway when T.VirtualNetworkGateway(report.Peer) is { } g2:
@@ -640,6 +633,20 @@ internal sealed class Walk
         return true;
     }
 
+    /// <summary>Rules E1-E6: a packet crosses a tunnel only inside a negotiated child SA; true when one covers it.</summary>
+    private bool InSelector(Connection conn, int instance, InstanceTunnel it, Func<TrafficSelector, bool> covers, Flow before)
+    {
+        if (it.ChildSas.FirstOrDefault(s => covers(s.Selector)) is { } sa)
+        {
+            Hop(conn.Name, HopStep.Tunnel, $"child SA {sa.Selector} (instance {instance})", $"tunnel up: {it.Reason}", "E6");
+            return true;
+        }
+        var negotiated = string.Join("; ", it.ChildSas.Select(s => s.Selector.ToString()));
+        Hop(conn.Name, HopStep.Tunnel, "no child SA covers the packet", $"negotiated: {negotiated}", "E6");
+        End(Disposition.NotInTrafficSelector, conn.Name, $"no traffic selector of {conn.Name} covers {before.Source} -> {before.Destination} (negotiated {negotiated})");
+        return false;
+    }
+
     /// <summary>A site NetTwin does not model: it owns the prefixes of its local network gateway.</summary>
     private void SiteDeliver(LocalNetworkGateway lng, Connection conn, int instance)
     {
@@ -671,18 +678,10 @@ internal sealed class Walk
         Pass(conn.LocalNetworkGateway2, conn.Name);
         var it = InstanceOf(conn, instance, out _);
         if (!TunnelUsable(conn, instance, it)) return;
-        var sa = it!.ChildSas.FirstOrDefault(s => s.Selector.Covers(Dst, Src));
         var before = _flow;
         if (!VpnTranslate(conn, instance, NatDirection.Inbound)) return;
-        sa ??= it.ChildSas.FirstOrDefault(s => s.Selector.Covers(Dst, Src) || s.Selector.Covers(before.Destination, before.Source));
-        if (sa is null)
-        {
-            var negotiated = string.Join("; ", it.ChildSas.Select(s => s.Selector.ToString()));
-            Hop(conn.Name, HopStep.Tunnel, "no child SA covers the packet", $"negotiated: {negotiated}", "E6");
-            End(Disposition.NotInTrafficSelector, conn.Name, $"no traffic selector of {conn.Name} covers {before.Source} -> {before.Destination} (negotiated {negotiated})");
-            return;
-        }
-        Hop(conn.Name, HopStep.Tunnel, $"child SA {sa.Selector} (instance {instance})", $"tunnel up: {it.Reason}", "E6");
+        // The Azure side is the packet's destination: on the wire (before ingress NAT) or as Azure sees it after.
+        if (!InSelector(conn, instance, it!, s => s.Covers(before.Destination, before.Source) || s.Covers(Dst, Src), before)) return;
         GatewayIn(T.VirtualNetworkGateway(conn.VirtualNetworkGateway1)!);
     }
 
