@@ -729,6 +729,10 @@ internal sealed class Walk
             case BgpSpeakerKind.Router:
                 DeviceForward(found.Owner.Name);
                 break;
+            case BgpSpeakerKind.CustomerEdge when NsgEvaluation.IsInternet(Dst):
+                // Forced tunnelling (B6): on-premises advertises the route and breaks out to the internet itself.
+                End(Disposition.ExitsToInternet, name, $"leaves to the internet through on-premises behind {name}: it advertises {found.Entry.Prefix} (forced tunnelling, rule B6; no router modelled)", w => w.CircuitIn(name));
+                break;
             case BgpSpeakerKind.CustomerEdge:
                 End(Disposition.Delivered, name, $"delivered to {Dst} on-premises: {found.Entry.Prefix} behind {name} (peerAdvertisedRoutes; no router modelled)", w => w.CircuitIn(name));
                 break;
