@@ -37,16 +37,38 @@ public static class ConnectionRules
         "Connection {0} is of type {1} but gateway {2} is an {3} gateway: IPsec and VNet-to-VNet connections need VPN gateways, "
         + "ExpressRoute connections need ExpressRoute gateways.");
 
+    public static readonly RuleDescriptor BgpPeerIsPublicIp = new(
+        "NT-CONN-007", "BGP peer address equal to the device's public IP", Severity.Error, "D4", Learn.VpnFaq,
+        "Local network gateway {0} uses {1} both as its public IP (gatewayIpAddress) and as its BGP peer address: the BGP peer IP of "
+        + "the on-premises device must be a different address, one the device reaches through the tunnel (unverified: Azure's error text is not documented).");
+
+    public static readonly RuleDescriptor OverlappingSitesWithoutBgp = new(
+        "NT-CONN-008", "Two tunnels to the same networks without BGP", Severity.Error, "D2", Learn.VpnFaq,
+        "Connections {0} and {1} of gateway {2} lead to overlapping networks ({3}) through local network gateways {4} and {5}, and {6}: "
+        + "more than one tunnel to the same on-premises networks needs BGP on every such connection, since static site prefixes "
+        + "of one gateway must not overlap (unverified: Azure's error text is not documented).");
+
+    public static readonly RuleDescriptor MultipleVnet2VnetWithoutActiveActive = new(
+        "NT-CONN-009", "Several VNet-to-VNet tunnels between two gateways, neither active-active", Severity.Error, "D3", Learn.VpnFaq,
+        "Gateways {0} and {1} are joined by {2} VNet-to-VNet connections in the same direction ({3}), and neither gateway is active-active: "
+        + "multiple tunnels between two virtual networks need at least one active-active gateway (unverified: Azure's error text is not documented).");
+
     public static IReadOnlyList<RuleDescriptor> All { get; } =
     [
         LocalNetworkGatewayDefaultRoute, LocalNetworkOverlapsVnet, Vnet2VnetAddressOverlap, Vnet2VnetPolicyBased,
-        TrafficSelectorsWithoutPolicyBased, ConnectionGatewayTypeMismatch,
+        TrafficSelectorsWithoutPolicyBased, ConnectionGatewayTypeMismatch, BgpPeerIsPublicIp, OverlappingSitesWithoutBgp,
+        MultipleVnet2VnetWithoutActiveActive,
     ];
 
     public static IEnumerable<Finding> Check(Topology t)
     {
         foreach (var lng in t.LocalNetworkGateways.Where(l => l.AddressPrefixes.Contains(Prefix.Default)))
             yield return LocalNetworkGatewayDefaultRoute.Create(lng, lng.Name);
+        // Rule D4: the on-premises BGP address is not the device's public IP.
+        foreach (var lng in t.LocalNetworkGateways.Where(l => l.BgpSettings?.BgpPeeringAddress == l.GatewayIpAddress))
+            yield return BgpPeerIsPublicIp.Create(lng, lng.Name, lng.GatewayIpAddress);
+        foreach (var f in OverlappingSites(t)) yield return f;
+        foreach (var f in ParallelVnet2Vnet(t)) yield return f;
 
         foreach (var c in t.Connections)
         {
@@ -78,6 +100,44 @@ public static class ConnectionRules
                             yield return Vnet2VnetAddressOverlap.Create(c, c.Name, v1.Name, v2.Name, Shared.Join(overlap));
                     }
             }
+        }
+    }
+
+    /// <summary>Rule D2: two IPsec connections of one gateway whose sites overlap are two tunnels to the same networks,
+    /// which needs BGP on both (each pair reported once, in connection order).</summary>
+    private static IEnumerable<Finding> OverlappingSites(Topology t)
+    {
+        foreach (var g in t.VirtualNetworkGateways.Where(g => g.GatewayType == GatewayType.Vpn))
+        {
+            var sites = t.Connections.Where(c => c.ConnectionType == ConnectionType.IPsec && c.VirtualNetworkGateway1 == g.Name)
+                .Select(c => (Connection: c, Site: c.LocalNetworkGateway2 is { } l ? t.LocalNetworkGateway(l) : null))
+                .Where(x => x.Site is not null).ToList();
+            for (var i = 0; i < sites.Count; i++)
+                for (var j = i + 1; j < sites.Count; j++)
+                {
+                    var (a, b) = (sites[i], sites[j]);
+                    if (a.Connection.EnableBgp && b.Connection.EnableBgp) continue;
+                    var overlap = Shared.Overlaps(a.Site!.AddressPrefixes, b.Site!.AddressPrefixes);
+                    if (overlap.Count == 0) continue;
+                    var without = !a.Connection.EnableBgp && !b.Connection.EnableBgp ? "neither runs BGP"
+                        : $"{(a.Connection.EnableBgp ? b.Connection.Name : a.Connection.Name)} does not run BGP";
+                    yield return OverlappingSitesWithoutBgp.Create(b.Connection, a.Connection.Name, b.Connection.Name, g.Name, Shared.Join(overlap),
+                        a.Site.Name, b.Site.Name, without);
+                }
+        }
+    }
+
+    /// <summary>Rule D3: several VNet-to-VNet connections from one gateway to another need an active-active gateway.</summary>
+    private static IEnumerable<Finding> ParallelVnet2Vnet(Topology t)
+    {
+        var groups = t.Connections.Where(c => c.ConnectionType == ConnectionType.Vnet2Vnet && c.VirtualNetworkGateway2 is not null)
+            .GroupBy(c => (c.VirtualNetworkGateway1, c.VirtualNetworkGateway2!)).Where(g => g.Count() > 1);
+        foreach (var group in groups)
+        {
+            var (g1, g2) = (t.VirtualNetworkGateway(group.Key.VirtualNetworkGateway1), t.VirtualNetworkGateway(group.Key.Item2));
+            if (g1 is null || g2 is null || g1.ActiveActive || g2.ActiveActive) continue;
+            var list = group.ToList();
+            yield return MultipleVnet2VnetWithoutActiveActive.Create(list[1], g1.Name, g2.Name, list.Count, string.Join(", ", list.Select(c => c.Name)));
         }
     }
 

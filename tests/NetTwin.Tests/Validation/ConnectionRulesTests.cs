@@ -137,4 +137,61 @@ public class ConnectionRulesTests
         None(f, ConnectionRules.ConnectionGatewayTypeMismatch);
         Assert.Empty(f);
     }
+
+    [Fact]
+    public void Bgp_peer_address_equal_to_the_public_ip_is_refused()
+    {
+        var f = Validate(Hub(), Gw("gw", "hub", extra: ", enableBgp: true"),
+            Lng("site", "203.0.113.1", "203.0.113.1/32", ", bgpSettings: { asn: 65010, bgpPeeringAddress: 203.0.113.1 }"), S2s("c", "gw", "site", ", enableBgp: true"));
+        Expect(f, ConnectionRules.BgpPeerIsPublicIp, "localNetworkGateways/site",
+            "Local network gateway site uses 203.0.113.1 both as its public IP (gatewayIpAddress) and as its BGP peer address: the BGP peer IP of "
+            + "the on-premises device must be a different address, one the device reaches through the tunnel (unverified: Azure's error text is not documented).");
+    }
+
+    [Fact]
+    public void Bgp_peer_address_behind_the_device_passes()
+    {
+        var f = Validate(Hub(), Gw("gw", "hub", extra: ", enableBgp: true"),
+            Lng("site", "203.0.113.1", "192.168.255.1/32", ", bgpSettings: { asn: 65010, bgpPeeringAddress: 192.168.255.1 }"), S2s("c", "gw", "site", ", enableBgp: true"));
+        None(f, ConnectionRules.BgpPeerIsPublicIp);
+    }
+
+    [Fact]
+    public void Two_static_tunnels_to_overlapping_sites_are_refused()
+    {
+        var f = Validate(Hub(), Gw("gw", "hub"), Lng("dc-a", "203.0.113.1", "192.168.0.0/16"), Lng("dc-b", "203.0.113.2", "192.168.10.0/24"),
+            S2s("to-a", "gw", "dc-a"), S2s("to-b", "gw", "dc-b"));
+        Expect(f, ConnectionRules.OverlappingSitesWithoutBgp, "connections/to-b",
+            "Connections to-a and to-b of gateway gw lead to overlapping networks (192.168.10.0/24) through local network gateways dc-a and dc-b, and neither runs BGP: "
+            + "more than one tunnel to the same on-premises networks needs BGP on every such connection, since static site prefixes "
+            + "of one gateway must not overlap (unverified: Azure's error text is not documented).");
+    }
+
+    [Fact]
+    public void Two_tunnels_to_the_same_networks_with_bgp_or_to_disjoint_sites_pass()
+    {
+        var bgp = Validate(Hub(), Gw("gw", "hub", extra: ", activeActive: false, enableBgp: true"),
+            Lng("dc-a", "203.0.113.1", "192.168.0.0/16", ", bgpSettings: { asn: 65010, bgpPeeringAddress: 192.168.255.1 }"),
+            Lng("dc-b", "203.0.113.2", "192.168.0.0/16", ", bgpSettings: { asn: 65010, bgpPeeringAddress: 192.168.255.2 }"),
+            S2s("to-a", "gw", "dc-a", ", enableBgp: true"), S2s("to-b", "gw", "dc-b", ", enableBgp: true"));
+        None(bgp, ConnectionRules.OverlappingSitesWithoutBgp);
+        var disjoint = Validate(Hub(), Gw("gw", "hub"), Lng("dc-a", "203.0.113.1", "192.168.0.0/24"), Lng("dc-b", "203.0.113.2", "192.168.1.0/24"),
+            S2s("to-a", "gw", "dc-a"), S2s("to-b", "gw", "dc-b"));
+        None(disjoint, ConnectionRules.OverlappingSitesWithoutBgp);
+    }
+
+    [Fact]
+    public void Two_vnet_to_vnet_tunnels_without_an_active_active_gateway_are_refused()
+    {
+        var f = Validate([.. TwoVnets("10.0.0.0/22", ""), V2v("v1-to-v2-b", "gw1", "gw2")]);
+        Expect(f, ConnectionRules.MultipleVnet2VnetWithoutActiveActive, "connections/v1-to-v2-b",
+            "Gateways gw1 and gw2 are joined by 2 VNet-to-VNet connections in the same direction (v1-to-v2, v1-to-v2-b), and neither gateway is active-active: "
+            + "multiple tunnels between two virtual networks need at least one active-active gateway (unverified: Azure's error text is not documented).");
+    }
+
+    [Fact]
+    public void One_vnet_to_vnet_tunnel_each_way_passes()
+    {
+        None(Validate(TwoVnets("10.0.0.0/22", "")), ConnectionRules.MultipleVnet2VnetWithoutActiveActive);
+    }
 }
