@@ -45,12 +45,30 @@ public static class NatRules
         "NT-NAT-009", "Ingress/egress NAT rule used in the wrong direction", Severity.Error, "F1", Learn.NatHowTo,
         "Connection {0} lists NAT rule {1} under {2}, but the rule's mode is {3}: ingressNatRules take IngressSnat rules and egressNatRules take EgressSnat rules.");
 
+    public static readonly RuleDescriptor NatWithApipaBgp = new(
+        "NT-NAT-010", "NAT rules on a BGP connection with an APIPA peer", Severity.Error, "F2", Learn.Nat,
+        "Connection {0} has NAT rules ({1}) and runs BGP with local network gateway {2} at the APIPA address {3}: NAT isn't supported with BGP APIPA addresses "
+        + "(VPN FAQ, NAT). Use a non-APIPA BGP peer address, translated by an IngressSnat rule if it collides.");
+
+    public static readonly RuleDescriptor IngressRuleSharedAcrossSites = new(
+        "NT-NAT-011", "One IngressSnat rule on connections to different on-premises networks", Severity.Error, "F2", Learn.Nat,
+        "IngressSnat rule {0} of gateway {1} is used by connections {2} and {3}, whose local network gateways {4} and {5} are different on-premises networks: "
+        + "an ingress rule may be shared only by connections to the same on-premises network (VPN FAQ, NAT).");
+
+    public static readonly RuleDescriptor NatRuleWithoutInstanceOnActiveActive = new(
+        "NT-NAT-012", "NAT rule without an IP configuration on an active-active gateway", Severity.Warning, "F2", Learn.Nat,
+        "NAT rule {0} of active-active gateway {1} names no ipConfigurationId: each NAT rule applies to a single gateway instance, so an active-active "
+        + "gateway needs one rule per instance, each with its IP configuration ID (VPN FAQ, NAT). NetTwin applies it to every instance.");
+
     public const int NatRuleLimit = 100;
+
+    private static readonly Prefix Apipa = Prefix.Parse("169.254.0.0/16");
 
     public static IReadOnlyList<RuleDescriptor> All { get; } =
     [
         NatSkuNotSupported, NatOnVnet2Vnet, NatWithPolicyBasedSelectors, StaticNatPrefixLengthMismatch, DynamicNatExternalTooLarge,
-        TooManyNatRules, NatRuleNameSlash, NatExternalMappingOverlap, NatRuleModeMismatch,
+        TooManyNatRules, NatRuleNameSlash, NatExternalMappingOverlap, NatRuleModeMismatch, NatWithApipaBgp, IngressRuleSharedAcrossSites,
+        NatRuleWithoutInstanceOnActiveActive,
     ];
 
     public static IEnumerable<Finding> Check(Topology t)
@@ -73,6 +91,18 @@ public static class NatRules
                 if (r.Type == NatRuleType.Dynamic)
                     foreach (var e in r.ExternalMappings.Where(e => e.Length < 26))
                         yield return DynamicNatExternalTooLarge.Create(where, r.Source, g.Name, r.Name, e);
+                if (g.ActiveActive && r.IpConfigurationId is null)
+                    yield return NatRuleWithoutInstanceOnActiveActive.Create(where, r.Source, r.Name, g.Name);
+            }
+
+            // Rule F2: an ingress rule is shared only by connections to the same on-premises network.
+            foreach (var rule in g.NatRules.Where(r => r.Mode == NatRuleMode.IngressSnat))
+            {
+                var users = t.Connections.Where(c => c.VirtualNetworkGateway1 == g.Name && c.IngressNatRules.Contains(rule.Name) && c.LocalNetworkGateway2 is not null)
+                    .Select(c => (Connection: c, Site: t.LocalNetworkGateway(c.LocalNetworkGateway2!))).Where(x => x.Site is not null).ToList();
+                var first = users.FirstOrDefault();
+                foreach (var other in users.Skip(1).Where(u => !u.Site!.AddressPrefixes.ToHashSet().SetEquals(first.Site!.AddressPrefixes)))
+                    yield return IngressRuleSharedAcrossSites.Create(other.Connection, rule.Name, g.Name, first.Connection.Name, other.Connection.Name, first.Site!.Name, other.Site!.Name);
             }
 
             foreach (var f in ExternalOverlaps(t, g)) yield return f;
@@ -85,6 +115,8 @@ public static class NatRules
             var list = string.Join(", ", names);
             if (c.ConnectionType == ConnectionType.Vnet2Vnet) yield return NatOnVnet2Vnet.Create(c, c.Name, list);
             if (c.UsePolicyBasedTrafficSelectors) yield return NatWithPolicyBasedSelectors.Create(c, c.Name, list);
+            if (c.EnableBgp && c.LocalNetworkGateway2 is { } lngName && t.LocalNetworkGateway(lngName) is { BgpSettings.BgpPeeringAddress: { } peer } lng && Apipa.Contains(peer))
+                yield return NatWithApipaBgp.Create(c, c.Name, list, lng.Name, peer);
 
             if (t.VirtualNetworkGateway(c.VirtualNetworkGateway1) is not { } g) continue;
             foreach (var (property, wanted, ruleNames) in new[]

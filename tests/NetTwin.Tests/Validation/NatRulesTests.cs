@@ -178,4 +178,62 @@ public class NatRulesTests
         None(f, NatRules.NatRuleModeMismatch);
         Assert.Empty(f);
     }
+
+    private static IReadOnlyList<Finding> BgpSite(string peer) =>
+        Validate(Hub(), Gw("gw", "hub", sku: "VpnGw2", extra: $", enableBgp: true, natRules: [{Ingress}]"),
+            Lng("site", "203.0.113.1", "192.168.1.0/24", $", bgpSettings: {{ asn: 65010, bgpPeeringAddress: {peer} }}"),
+            S2s("c", "gw", "site", ", enableBgp: true, ingressNatRules: [in-site]"));
+
+    [Fact]
+    public void NAT_with_an_APIPA_BGP_peer_is_refused()
+    {
+        Expect(BgpSite("169.254.21.1"), NatRules.NatWithApipaBgp, "connections/c",
+            "Connection c has NAT rules (in-site) and runs BGP with local network gateway site at the APIPA address 169.254.21.1: NAT isn't supported with BGP APIPA addresses "
+            + "(VPN FAQ, NAT). Use a non-APIPA BGP peer address, translated by an IngressSnat rule if it collides.");
+    }
+
+    [Fact]
+    public void NAT_with_a_non_APIPA_BGP_peer_passes()
+    {
+        None(BgpSite("100.64.1.254"), NatRules.NatWithApipaBgp);
+    }
+
+    private static IReadOnlyList<Finding> TwoSites(string secondPrefixes) =>
+        Validate(Hub(), Gw("gw", "hub", sku: "VpnGw2", extra: $", natRules: [{Ingress}]"),
+            Lng("dc-a", "203.0.113.1", "192.168.1.0/24"), Lng("dc-b", "203.0.113.2", secondPrefixes),
+            S2s("to-a", "gw", "dc-a", ", ingressNatRules: [in-site]"), S2s("to-b", "gw", "dc-b", ", ingressNatRules: [in-site]"));
+
+    [Fact]
+    public void One_ingress_rule_on_connections_to_different_sites_is_refused()
+    {
+        Expect(TwoSites("192.168.2.0/24"), NatRules.IngressRuleSharedAcrossSites, "connections/to-b",
+            "IngressSnat rule in-site of gateway gw is used by connections to-a and to-b, whose local network gateways dc-a and dc-b are different on-premises networks: "
+            + "an ingress rule may be shared only by connections to the same on-premises network (VPN FAQ, NAT).");
+    }
+
+    [Fact]
+    public void One_ingress_rule_on_two_connections_to_the_same_network_passes()
+    {
+        None(TwoSites("192.168.1.0/24"), NatRules.IngressRuleSharedAcrossSites);
+    }
+
+    [Fact]
+    public void NAT_rule_without_an_instance_on_an_active_active_gateway_is_a_warning()
+    {
+        var f = Validate(Hub(), Gw("gw", "hub", sku: "VpnGw2", extra: $", activeActive: true, ipConfigurations: [ {{ name: default, privateIPAddress: 10.0.0.4, publicIPAddress: 198.51.100.1 }}, {{ name: activeActive, privateIPAddress: 10.0.0.5, publicIPAddress: 198.51.100.2 }} ], natRules: [{Ingress}]"),
+            Lng("site", "203.0.113.1", "192.168.1.0/24"), S2s("c", "gw", "site", ", ingressNatRules: [in-site]"));
+        var w = Expect(f, NatRules.NatRuleWithoutInstanceOnActiveActive, "virtualNetworkGateways/gw",
+            "NAT rule in-site of active-active gateway gw names no ipConfigurationId: each NAT rule applies to a single gateway instance, so an active-active "
+            + "gateway needs one rule per instance, each with its IP configuration ID (VPN FAQ, NAT). NetTwin applies it to every instance.");
+        Assert.Equal(Severity.Warning, w.Severity);
+    }
+
+    [Fact]
+    public void NAT_rule_with_an_instance_on_an_active_active_gateway_passes()
+    {
+        var rule = "{ name: in-site, type: Static, mode: IngressSnat, internalMappings: [192.168.1.0/24], externalMappings: [100.64.1.0/24], ipConfigurationId: default }";
+        var f = Validate(Hub(), Gw("gw", "hub", sku: "VpnGw2", extra: $", activeActive: true, ipConfigurations: [ {{ name: default, privateIPAddress: 10.0.0.4, publicIPAddress: 198.51.100.1 }}, {{ name: activeActive, privateIPAddress: 10.0.0.5, publicIPAddress: 198.51.100.2 }} ], natRules: [{rule}]"),
+            Lng("site", "203.0.113.1", "192.168.1.0/24"), S2s("c", "gw", "site", ", ingressNatRules: [in-site]"));
+        None(f, NatRules.NatRuleWithoutInstanceOnActiveActive);
+    }
 }
