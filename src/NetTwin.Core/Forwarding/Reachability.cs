@@ -77,7 +77,7 @@ public static class Reachability
         void Add(IEnumerable<Prefix> ps) { foreach (var p in ps) set.Add(p); }
         Add(t.VirtualNetworks.SelectMany(v => v.AddressPrefixes));
         Add(t.Subnets.Select(s => s.AddressPrefix));
-        Add(t.RouteTables.SelectMany(r => r.Routes.Select(x => x.AddressPrefix)));
+        Add(t.RouteTables.SelectMany(r => r.Routes.Where(x => x.ServiceTag is null).Select(x => x.AddressPrefix)));
         Add(t.NetworkSecurityGroups.SelectMany(n => n.SecurityRules.SelectMany(r => r.SourceAddressPrefixes.Concat(r.DestinationAddressPrefixes)))
             .Select(a => a.Prefix).OfType<Prefix>());
         Add(t.AzureFirewalls.SelectMany(fw => fw.NetworkRuleCollections.SelectMany(c => c.Rules.SelectMany(r => r.SourceAddresses.Concat(r.DestinationAddresses))))

@@ -46,36 +46,39 @@ public static class NsgEvaluation
 
     /// <summary>Evaluates <paramref name="nsg"/> for a packet in one direction. <paramref name="virtualNetwork"/>
     /// is the VirtualNetwork service tag where the NSG applies (rule G4).</summary>
-    public static Verdict Evaluate(NetworkSecurityGroup nsg, SecurityRuleDirection direction, Flow flow, Func<Ipv4, bool> virtualNetwork)
+    public static Verdict Evaluate(NetworkSecurityGroup nsg, SecurityRuleDirection direction, Flow flow, Func<Ipv4, bool> virtualNetwork,
+        ServiceTagSet? tags = null)
     {
         foreach (var r in nsg.SecurityRules.Where(r => r.Direction == direction).OrderBy(r => r.Priority))
-            if (Matches(r, flow, virtualNetwork))
+            if (Matches(r, flow, virtualNetwork, tags))
                 return new Verdict(r.Access == SecurityRuleAccess.Allow, $"{nsg.Name}/{r.Name}", r.Priority,
                     $"{direction} rule {r.Name} (priority {r.Priority}) {(r.Access == SecurityRuleAccess.Allow ? "allows" : "denies")} it (rule G1)");
         foreach (var r in DefaultRules.Where(r => r.Direction == direction))
-            if (Matches(r, flow, virtualNetwork))
+            if (Matches(r, flow, virtualNetwork, tags))
                 return new Verdict(r.Access == SecurityRuleAccess.Allow, $"{nsg.Name}/defaultSecurityRules/{r.Name}", r.Priority,
                     $"default rule {r.Name} (priority {r.Priority}) {(r.Access == SecurityRuleAccess.Allow ? "allows" : "denies")} it (rule G3)");
         throw new InvalidOperationException("DenyAll matches every packet");
     }
 
-    private static bool Matches(SecurityRule r, Flow f, Func<Ipv4, bool> vnet)
+    private static bool Matches(SecurityRule r, Flow f, Func<Ipv4, bool> vnet, ServiceTagSet? tags)
     {
         if (r.Protocol != TransportProtocol.Any && r.Protocol != f.Protocol) return false;
-        if (!r.SourceAddressPrefixes.Any(a => Address(a, f.Source, vnet))) return false;
-        if (!r.DestinationAddressPrefixes.Any(a => Address(a, f.Destination, vnet))) return false;
+        if (!r.SourceAddressPrefixes.Any(a => Address(a, f.Source, vnet, tags))) return false;
+        if (!r.DestinationAddressPrefixes.Any(a => Address(a, f.Destination, vnet, tags))) return false;
         if (f.Protocol == TransportProtocol.Icmp) return true;
         return r.SourcePortRanges.Any(p => p.Contains(f.SourcePort)) && r.DestinationPortRanges.Any(p => p.Contains(f.DestinationPort));
     }
 
     /// <summary>An address against '*', a prefix or a service tag (G4: VirtualNetwork; Internet; AzureLoadBalancer).
-    /// Other tags (Storage, Sql...) name Azure service ranges NetTwin does not hold: they match nothing.</summary>
-    public static bool Address(AddressMatch a, Ipv4 ip, Func<Ipv4, bool> vnet) =>
+    /// Other tags (Storage, Storage.WestEurope, Sql...) match the prefixes of the folder's service tags file; a tag the
+    /// file does not hold matches nothing (validation warns, NT-TAG-001).</summary>
+    public static bool Address(AddressMatch a, Ipv4 ip, Func<Ipv4, bool> vnet, ServiceTagSet? tags = null) =>
         a.IsAny || (a.Prefix is { } p ? p.Contains(ip) : a.ServiceTag switch
         {
             "VirtualNetwork" => vnet(ip),
             "Internet" => IsInternet(ip) && !vnet(ip),
             "AzureLoadBalancer" => AzureLoadBalancer.Contains(ip),
+            { } tag => tags?.Find(tag)?.Contains(ip) ?? false,
             _ => false,
         });
 
@@ -98,29 +101,32 @@ public static class NsgEvaluation
 /// matches decides; nothing matches = default deny. SNAT per rule F4.</summary>
 public static class FirewallEvaluation
 {
-    public static Verdict Evaluate(AzureFirewall fw, Flow f)
+    public static Verdict Evaluate(AzureFirewall fw, Flow f, ServiceTagSet? tags = null)
     {
         foreach (var c in fw.NetworkRuleCollections.OrderBy(c => c.Priority))
             foreach (var r in c.Rules)
-                if (Matches(r, f))
+                if (Matches(r, f, tags))
                     return new Verdict(c.Action == SecurityRuleAccess.Allow, $"{fw.Name}/{c.Name}/{r.Name}", c.Priority,
                         $"network rule collection {c.Name} (priority {c.Priority}, {c.Action}) rule {r.Name} matches");
         return new Verdict(false, $"{fw.Name}/default-deny", 65000, "no network rule matches: Azure Firewall denies by default (rule H3)");
     }
 
-    private static bool Matches(FirewallNetworkRule r, Flow f)
+    private static bool Matches(FirewallNetworkRule r, Flow f, ServiceTagSet? tags)
     {
         var proto = r.Protocols.Any(p => p == FirewallProtocol.Any
             || (p == FirewallProtocol.Tcp && f.Protocol == TransportProtocol.Tcp)
             || (p == FirewallProtocol.Udp && f.Protocol == TransportProtocol.Udp)
             || (p == FirewallProtocol.Icmp && f.Protocol == TransportProtocol.Icmp));
         if (!proto) return false;
-        if (!r.SourceAddresses.Any(a => Address(a, f.Source)) || !r.DestinationAddresses.Any(a => Address(a, f.Destination))) return false;
+        if (!r.SourceAddresses.Any(a => Address(a, f.Source, tags)) || !r.DestinationAddresses.Any(a => Address(a, f.Destination, tags))) return false;
         return f.Protocol == TransportProtocol.Icmp || r.DestinationPorts.Any(p => p.Contains(f.DestinationPort));
     }
 
-    private static bool Address(AddressMatch a, Ipv4 ip) =>
-        a.IsAny || (a.Prefix is { } p ? p.Contains(ip) : a.ServiceTag == "Internet" && NsgEvaluation.IsInternet(ip));
+    // Network rules take service tags as addresses: Internet, and the tags of the folder's service tags file.
+    private static bool Address(AddressMatch a, Ipv4 ip, ServiceTagSet? tags) =>
+        a.IsAny || (a.Prefix is { } p ? p.Contains(ip)
+            : a.ServiceTag == "Internet" ? NsgEvaluation.IsInternet(ip)
+            : a.ServiceTag is { } tag && (tags?.Find(tag)?.Contains(ip) ?? false));
 
     /// <summary>Rule F4: network rules do not SNAT towards the private ranges (by default IANA private ranges,
     /// <c>privateRanges</c> when set); otherwise the source becomes the firewall's private IP.</summary>

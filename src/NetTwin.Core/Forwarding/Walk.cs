@@ -186,7 +186,7 @@ internal sealed class Walk
             Hop(name, HopStep.Nsg, $"{direction}: allowed as the reply of a flow it allowed", $"NSG {name} on {where} is stateful (rule G1)", "G1");
             return true;
         }
-        var v = NsgEvaluation.Evaluate(nsg, direction, _flow, _f.VirtualNetworkTag(subnetId));
+        var v = NsgEvaluation.Evaluate(nsg, direction, _flow, _f.VirtualNetworkTag(subnetId), T.ServiceTags);
         Hop(name, HopStep.Nsg, $"{direction} {(v.Allowed ? "Allow" : "Deny")}: {v.Rule} (priority {v.Priority})", $"NSG {name} on {where}: {v.Text}", v.Rule);
         NsgsPassed.Add(key);
         if (!v.Allowed) End(Disposition.DeniedByNsg, name, $"NSG {name} on {where}: {v.Text}");
@@ -242,8 +242,14 @@ internal sealed class Walk
                     break;
                 }
             default:
-                End(Disposition.Delivered, subnet.Id, $"to the Azure service over the service endpoint route {r.AddressPrefix}");
-                break;
+                // Rule A4: the service endpoint route takes the packet to the Azure service (service tag r.ServiceTag).
+                {
+                    var service = r.ServiceTag ?? subnet.Id;
+                    End(Disposition.Delivered, service, $"to the Azure service over its service endpoint (route {r.AddressPrefix}"
+                        + (r.ServiceTag is { } tag ? $", service tag {tag})" : ")"),
+                        T.NetworkInterface(sender.Node) is { } from ? w => w.FromServiceEndpoint(service, from) : sender.InternetReply);
+                    break;
+                }
         }
     }
 
@@ -461,7 +467,7 @@ internal sealed class Walk
         }
         else
         {
-            var v = FirewallEvaluation.Evaluate(fw, _flow);
+            var v = FirewallEvaluation.Evaluate(fw, _flow, T.ServiceTags);
             Hop(fw.Name, HopStep.Firewall, $"{(v.Allowed ? "Allow" : "Deny")}: {v.Rule}", v.Text, "H3");
             if (!v.Allowed)
             {
@@ -479,6 +485,19 @@ internal sealed class Walk
     }
 
     // ---------------------------------------------------------------- the internet, replies
+
+    /// <summary>Rule A4: the Azure service answers over the service endpoint, to the subnet's private address (no SNAT).</summary>
+    private void FromServiceEndpoint(string service, NetworkInterface nic)
+    {
+        Hop(service, HopStep.Start, $"the Azure service answers from {Src} to {Dst}", "over the service endpoint: the VM's private address is the source the service saw (rule A4)", "A4");
+        Pass(service);
+        var s = T.Subnet(nic.Subnet)!;
+        Pass(s.Id);
+        if (!Nsg(s.NetworkSecurityGroup, SecurityRuleDirection.Inbound, s.Id, $"subnet {s.Id}")) return;
+        if (!Nsg(nic.NetworkSecurityGroup, SecurityRuleDirection.Inbound, s.Id, $"NIC {nic.Name}")) return;
+        Pass(nic.Name, nic.VirtualMachine);
+        End(Disposition.Delivered, nic.VirtualMachine ?? nic.Name, $"delivered to {nic.VirtualMachine ?? nic.Name} (NIC {nic.Name}, {Dst})");
+    }
 
     private void InternetBackToNic(NetworkInterface nic)
     {

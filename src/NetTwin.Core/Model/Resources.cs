@@ -84,7 +84,15 @@ public sealed record VirtualNetworkPeering(
 
 public enum NextHopType { VnetLocal, Internet, None, VirtualAppliance, VirtualNetworkGateway, VNetPeering, VNetGlobalPeering, VirtualNetworkServiceEndpoint }
 
-public sealed record Route(string Name, Prefix AddressPrefix, NextHopType NextHopType, Ipv4? NextHopIpAddress, SourceRef Source);
+public sealed record Route(string Name, Prefix AddressPrefix, NextHopType NextHopType, Ipv4? NextHopIpAddress, SourceRef Source)
+{
+    /// <summary>The service tag given as addressPrefix ([UDR] service tags for user-defined routes); then
+    /// <see cref="AddressPrefix"/> is unused and the route covers the tag's prefixes.</summary>
+    public string? ServiceTag { get; init; }
+
+    /// <summary>The addressPrefix as written: the prefix or the service tag.</summary>
+    public string Destination => ServiceTag ?? AddressPrefix.ToString();
+}
 
 public sealed record RouteTable(
     string Name,

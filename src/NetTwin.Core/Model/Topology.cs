@@ -20,6 +20,8 @@ public sealed record Topology
     public ImmutableArray<ExpressRouteCircuit> ExpressRouteCircuits { get; init; } = [];
     public ImmutableArray<OnPremisesDevice> OnPremisesDevices { get; init; } = [];
     public ImmutableHashSet<Failure> Failures { get; init; } = [];
+    /// <summary>The service tags of the folder's service tags file (empty when there is none).</summary>
+    public ServiceTagSet ServiceTags { get; init; } = ServiceTagSet.Empty;
 
     private Index? _index;
     private Index Ix => _index ??= new Index(this);

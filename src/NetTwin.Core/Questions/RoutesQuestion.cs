@@ -27,12 +27,28 @@ public static class RoutesQuestion
         var table = cp.EffectiveRoutes(subnet.Id);
         var disabled = !table.GatewayRoutesPropagated;
         // Azure lists Default, then VirtualNetworkGateway, then User routes (I1); within a source by prefix.
-        var rows = table.Routes
+        // Routes of one service tag (a user route with a tag as addressPrefix, a service endpoint: rule A4) are one
+        // row with the tag's prefixes, as az prints them; the row sits where its first prefix sorts.
+        var rows = new List<RouteView>();
+        var groups = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var r in table.Routes
             .OrderBy(r => r.Source switch { RouteSource.Default => 0, RouteSource.VirtualNetworkGateway => 1, _ => 2 })
-            .ThenBy(r => r.AddressPrefix)
-            .Select(r => new RouteView(r.Source.ToString(), r.State.ToString(), [r.AddressPrefix.ToString()], r.NextHopType.ToString(),
-                r.NextHopIpAddress.Select(ip => ip.ToString()).ToList(), r.Name, disabled, r.IsShadowed, r.Explanation))
-            .ToList();
+            .ThenBy(r => r.AddressPrefix))
+        {
+            var ips = r.NextHopIpAddress.Select(ip => ip.ToString()).ToList();
+            if (r.ServiceTag is { } tag)
+            {
+                var key = $"{r.Source}|{r.State}|{r.NextHopType}|{r.Name}|{tag}|{string.Join(",", ips)}";
+                if (groups.TryGetValue(key, out var at))
+                {
+                    rows[at] = rows[at] with { AddressPrefix = [.. rows[at].AddressPrefix, r.AddressPrefix.ToString()] };
+                    continue;
+                }
+                groups[key] = rows.Count;
+            }
+            rows.Add(new RouteView(r.Source.ToString(), r.State.ToString(), [r.AddressPrefix.ToString()], r.NextHopType.ToString(),
+                ips, r.Name, disabled, r.IsShadowed, r.Explanation));
+        }
         return new RoutesView(subnet.Id, table.RouteTable, rows);
     }
 }

@@ -18,7 +18,7 @@ public sealed class ControlPlane
 {
     private readonly Dictionary<string, GatewayRouteSet> _hubSets = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<VnetRoutes>> _vnets = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<(string Vnet, string? Table), Lazy<EffectiveRouteTable>> _tables = new();
+    private readonly ConcurrentDictionary<(string Vnet, string? Table, string Endpoints), Lazy<EffectiveRouteTable>> _tables = new();
     private readonly ConcurrentDictionary<(string? Table, string? Hub), Lazy<UserRouteLayer>> _layers = new();
 
     public Topology Topology { get; }
@@ -48,7 +48,7 @@ public sealed class ControlPlane
             if (topology.RouteTable(gs.RouteTable!) is not { } rt) continue;
             if (rt.DisableBgpRoutePropagation)
                 notes.Add(new RoutingNote("B8", $"virtualNetworks/{gs.Id}", $"route table {rt.Name} disables gateway route propagation on the GatewaySubnet: \"The gateway will not function with this setting disabled\"", rt.Source));
-            if (rt.Routes.FirstOrDefault(r => r.AddressPrefix == Prefix.Default) is { } dflt && topology.GatewaysIn(gs.VirtualNetwork).Any(g => g.GatewayType == GatewayType.Vpn))
+            if (rt.Routes.FirstOrDefault(r => r.ServiceTag is null && r.AddressPrefix == Prefix.Default) is { } dflt && topology.GatewaysIn(gs.VirtualNetwork).Any(g => g.GatewayType == GatewayType.Vpn))
                 notes.Add(new RoutingNote("B8", $"virtualNetworks/{gs.Id}", $"route {dflt.Name} sends 0.0.0.0/0 from the GatewaySubnet of a VPN gateway: this can prevent the gateway from functioning", dflt.Source));
         }
         Notes = [.. notes];
@@ -124,8 +124,11 @@ public sealed class ControlPlane
     private EffectiveRouteTable Table(Subnet subnet)
     {
         var rt = subnet.RouteTable is { } name ? Topology.RouteTable(name) : null;
-        return _tables.GetOrAdd((subnet.VirtualNetwork, rt?.Name),
-            key => new Lazy<EffectiveRouteTable>(() => new EffectiveRouteTable(Vnet(key.Vnet), Layer(rt, Transit.HubOf(key.Vnet))))).Value;
+        // Service endpoint routes exist only in the enabled subnet (rule A4): subnets share a table only with the same endpoints.
+        var endpoints = subnet.ServiceEndpoints.IsEmpty ? "" : string.Join(",", subnet.ServiceEndpoints.Order(StringComparer.OrdinalIgnoreCase));
+        return _tables.GetOrAdd((subnet.VirtualNetwork, rt?.Name, endpoints),
+            key => new Lazy<EffectiveRouteTable>(() => new EffectiveRouteTable(Vnet(key.Vnet), Layer(rt, Transit.HubOf(key.Vnet)),
+                ServiceEndpointRoutes.For(Topology, Topology.VirtualNetwork(key.Vnet)!, subnet.ServiceEndpoints)))).Value;
     }
 
     // The user routes of a route table over the gateway routes of a hub: shared by every VNet using both.
@@ -133,7 +136,7 @@ public sealed class ControlPlane
     {
         var serving = hub is null ? null : _hubSets.GetValueOrDefault(hub);
         return _layers.GetOrAdd((table?.Name, serving?.Hub), _ => new Lazy<UserRouteLayer>(() =>
-            new UserRouteLayer(table, table is { DisableBgpRoutePropagation: true } ? null : serving, serving))).Value;
+            new UserRouteLayer(table, table is { DisableBgpRoutePropagation: true } ? null : serving, serving, Topology.ServiceTags))).Value;
     }
 
     private VnetRoutes Vnet(string name) =>

@@ -26,7 +26,7 @@ public sealed record RouteDefeat(string Rule, string Text, ImmutableArray<Prefix
 /// <param name="Source">Default, User or VirtualNetworkGateway.</param>
 /// <param name="State">Active or Invalid.</param>
 /// <param name="AddressPrefix">The destination prefix.</param>
-/// <param name="NextHopType">VnetLocal, Internet, None, VirtualAppliance, VirtualNetworkGateway, VNetPeering, VNetGlobalPeering.</param>
+/// <param name="NextHopType">VnetLocal, Internet, None, VirtualAppliance, VirtualNetworkGateway, VNetPeering, VNetGlobalPeering, VirtualNetworkServiceEndpoint.</param>
 /// <param name="NextHopIpAddress">Appliance IP, or the gateway instance IPs (rule A7); empty otherwise.</param>
 /// <param name="Name">The user route's name (User routes only).</param>
 /// <param name="Origin">The rule that put the route in the table.</param>
@@ -50,6 +50,10 @@ public sealed record EffectiveRoute(
 
     /// <summary>For VirtualNetworkGateway routes: the gateway(s) that learned or hold the route.</summary>
     public string? Gateway { get; init; }
+
+    /// <summary>The service tag the route comes from: a user route with a tag as addressPrefix, or a service
+    /// endpoint route (rule A4). Routes of one tag are listed as one row, as az does.</summary>
+    public string? ServiceTag { get; init; }
 
     /// <summary>For User routes: the route table.</summary>
     public string? RouteTable { get; init; }

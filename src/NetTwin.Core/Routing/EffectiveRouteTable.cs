@@ -31,8 +31,9 @@ public sealed class EffectiveRouteTable
     /// <summary>Routes a rule took out of the table (A2, A3, B3, B7), with the rule.</summary>
     public ImmutableArray<RemovedRoute> Removed { get; }
 
-    internal EffectiveRouteTable(VnetRoutes vnet, UserRouteLayer layer)
+    internal EffectiveRouteTable(VnetRoutes vnet, UserRouteLayer layer, ImmutableArray<EffectiveRoute> serviceEndpoints = default)
     {
+        var endpoints = serviceEndpoints.IsDefault ? [] : serviceEndpoints;
         VirtualNetwork = vnet.Vnet.Name;
         RouteTable = layer.Table?.Name;
         _layer = layer;
@@ -44,8 +45,14 @@ public sealed class EffectiveRouteTable
         if (_gateways is not null)
         {
             GatewayRoutesVia = vnet.GatewaysVia;
-            _hidden = [.. vnet.B3Dropped.Select(d => d.Index)];
-            removed.AddRange(vnet.B3Dropped.Select(d => d.Removed));
+            var dropped = new SortedDictionary<int, RemovedRoute>(vnet.B3Dropped.ToDictionary(d => d.Index, d => d.Removed));
+            // Rule B3 for service endpoint routes (A4): they are preferred even over more specific gateway routes.
+            foreach (var se in endpoints)
+                foreach (var e in _gateways.Trie.Within(se.AddressPrefix))
+                    dropped.TryAdd(e.Index, new RemovedRoute(e.Route.Prefix, RouteSource.VirtualNetworkGateway, NextHopType.VirtualNetworkGateway,
+                        new RouteReason("B3", $"{e.Route.Gateway}'s route is {(e.Route.Prefix == se.AddressPrefix ? "equal to" : "inside")} the VirtualNetworkServiceEndpoint route {se.AddressPrefix} ({se.ServiceTag}), which is preferred even over more specific gateway routes")));
+            _hidden = [.. dropped.Keys];
+            removed.AddRange(dropped.Values);
         }
         else
         {
@@ -57,6 +64,7 @@ public sealed class EffectiveRouteTable
 
         // B11 step 3: rule A3 (a 0.0.0.0/0 user route to a device removes the reserved-range None routes).
         var defaults = vnet.Defaults.ToList();
+        defaults.AddRange(endpoints);
         if (layer.DefaultToDevice is { } dr)
         {
             var documented = dr.NextHopType == NextHopType.VirtualAppliance;

@@ -28,22 +28,53 @@ internal sealed class UserRouteLayer
     private readonly ConcurrentDictionary<Prefix, bool> _fullMemo = new();
     private readonly ConcurrentDictionary<Ipv4, EffectiveRoute?> _lookupCache = new();
 
-    public UserRouteLayer(RouteTable? table, GatewayRouteSet? gateways, GatewayRouteSet? serving)
+    public UserRouteLayer(RouteTable? table, GatewayRouteSet? gateways, GatewayRouteSet? serving, ServiceTagSet? tags = null)
     {
         Table = table;
         Gateways = gateways;
         var users = new List<EffectiveRoute>();
         foreach (var r in table?.Routes ?? [])
         {
-            var u = UserRoute(table!, r, serving);
-            if (_userIndex.TryGetValue(u.AddressPrefix, out var first))
-                u = u with
+            var template = UserRoute(table!, r, serving);
+            // [UDR] service tags for user-defined routes: a tag as addressPrefix covers the tag's prefixes (one
+            // effective route per prefix here; `routes` lists them as one row, as az does). A tag NetTwin has no
+            // prefixes for adds nothing (validation warns, NT-TAG-001).
+            IEnumerable<EffectiveRoute> expanded = r.ServiceTag is { } tag
+                ? (tags?.Find(tag)?.AddressPrefixes ?? []).Select(p => template with
                 {
-                    State = RouteState.Invalid,
-                    InvalidBecause = new RouteDefeat("B2", $"the User route {users[first].Name} has the same prefix and is kept (unverified: same-source conflict)", [u.AddressPrefix]),
-                };
-            else _userIndex[u.AddressPrefix] = users.Count;
-            users.Add(u);
+                    AddressPrefix = p,
+                    ServiceTag = tag,
+                    Origin = new RouteReason("B4", $"user route {r.Name} of route table {table!.Name}, service tag {tag}"),
+                })
+                : [template];
+            foreach (var e in expanded)
+            {
+                var u = e;
+                if (_userIndex.TryGetValue(u.AddressPrefix, out var first))
+                {
+                    // An explicit prefix beats a service tag route with the same prefix; then regional tags, global
+                    // tags, AzureCloud regional, AzureCloud ([UDR]). Otherwise the first route is kept (unverified).
+                    if (ServiceTagSet.RoutePrecedence(u.ServiceTag) < ServiceTagSet.RoutePrecedence(users[first].ServiceTag))
+                    {
+                        users[first] = users[first] with
+                        {
+                            State = RouteState.Invalid,
+                            InvalidBecause = new RouteDefeat("B2", $"the User route {u.Name} ({u.ServiceTag ?? "explicit prefix"}) has the same prefix and takes precedence over service tag {users[first].ServiceTag}", [u.AddressPrefix]),
+                        };
+                        _userIndex[u.AddressPrefix] = users.Count;
+                    }
+                    else
+                        u = u with
+                        {
+                            State = RouteState.Invalid,
+                            InvalidBecause = new RouteDefeat("B2", u.ServiceTag is not null && ServiceTagSet.RoutePrecedence(u.ServiceTag) > ServiceTagSet.RoutePrecedence(users[first].ServiceTag)
+                                ? $"the User route {users[first].Name} ({users[first].ServiceTag ?? "explicit prefix"}) has the same prefix and takes precedence over service tag {u.ServiceTag}"
+                                : $"the User route {users[first].Name} has the same prefix and is kept (unverified: same-source conflict)", [u.AddressPrefix]),
+                        };
+                }
+                else _userIndex[u.AddressPrefix] = users.Count;
+                users.Add(u);
+            }
         }
         // Rule B2: a user route beats a gateway route with the same prefix.
         if (gateways is not null)

@@ -8,7 +8,7 @@ public static class Catalogue
         new[]
         {
             AddressingRules.All, PeeringRules.All, GatewayRules.All, ConnectionRules.All, IpsecPolicyRules.All,
-            RouteTableRules.All, SecurityRules.All, NatRules.All, DeviceConfigRules.All,
+            RouteTableRules.All, SecurityRules.All, NatRules.All, DeviceConfigRules.All, ServiceTagRules.All,
         }
         .SelectMany(f => f)
         .OrderBy(d => d.Id, StringComparer.Ordinal)

@@ -57,6 +57,11 @@ public static class RouteTableRules
         "Route {1}/{2} ({3}) on {0} covers the GatewaySubnet's own range {4} while ExpressRoute and VPN gateways coexist: both gateways must "
         + "reach each other via BGP, so a UDR on the gateway subnet must not include a route for the gateway subnet range itself.");
 
+    public static readonly RuleDescriptor TooManyServiceTagRoutes = new(
+        "NT-RT-012", "More than 25 service-tag routes in a route table", Severity.Error, "B10", Learn.Udr,
+        "Route table {0} has {1} routes with a service tag as address prefix ({2}): Azure allows at most 25 service tag routes per route table.");
+
+    public const int ServiceTagRouteLimit = 25;
     public const int RouteTableLimit = 200;
     public const int RouteLimit = 400;
 
@@ -64,7 +69,7 @@ public static class RouteTableRules
     [
         NextHopIpAddressNotAllowed, NextHopIpAddressRequired, NextHopTypeNotAllowed, GatewayNextHopExpressRoute, GatewayNextHopCoexistence,
         GatewaySubnetPropagationDisabled, GatewaySubnetDefaultRoute, TooManyRouteTables, TooManyRoutes, GatewayNextHopWithoutGateway,
-        GatewaySubnetRouteCoversItself,
+        GatewaySubnetRouteCoversItself, TooManyServiceTagRoutes,
     ];
 
     private static readonly NextHopType[] UdrNextHops =
@@ -79,6 +84,11 @@ public static class RouteTableRules
         {
             var where = Shared.Address(rt);
             if (rt.Routes.Length > RouteLimit) yield return TooManyRoutes.Create(rt, rt.Name, rt.Routes.Length);
+            // Rule B10: at most 25 routes with a service tag as address prefix per route table.
+            var tagRoutes = rt.Routes.Where(r => r.ServiceTag is not null).ToList();
+            if (tagRoutes.Count > ServiceTagRouteLimit)
+                yield return TooManyServiceTagRoutes.Create(where, tagRoutes[ServiceTagRouteLimit].Source, rt.Name, tagRoutes.Count,
+                    $"the 26th is {tagRoutes[ServiceTagRouteLimit].Name}");
 
             foreach (var r in rt.Routes)
             {
@@ -98,12 +108,12 @@ public static class RouteTableRules
                     var er = serving.FirstOrDefault(g => g.GatewayType == GatewayType.ExpressRoute);
                     var vpn = serving.FirstOrDefault(g => g.GatewayType == GatewayType.Vpn);
                     if (er is not null && vpn is not null)
-                        yield return GatewayNextHopCoexistence.Create(where, r.Source, rt.Name, r.Name, subnet.Id, r.AddressPrefix, er.Name, vpn.Name);
+                        yield return GatewayNextHopCoexistence.Create(where, r.Source, rt.Name, r.Name, subnet.Id, r.Destination, er.Name, vpn.Name);
                     else if (er is not null)
-                        yield return GatewayNextHopExpressRoute.Create(where, r.Source, rt.Name, r.Name, subnet.Id, r.AddressPrefix, er.Name,
+                        yield return GatewayNextHopExpressRoute.Create(where, r.Source, rt.Name, r.Name, subnet.Id, r.Destination, er.Name,
                             ArmId.VirtualNetworkGateway(er.Name));
                     else if (vpn is null)
-                        yield return GatewayNextHopWithoutGateway.Create(where, r.Source, rt.Name, r.Name, subnet.Id, r.AddressPrefix, subnet.VirtualNetwork);
+                        yield return GatewayNextHopWithoutGateway.Create(where, r.Source, rt.Name, r.Name, subnet.Id, r.Destination, subnet.VirtualNetwork);
                 }
 
                 if (!subnet.IsGatewaySubnet) continue;
@@ -114,12 +124,12 @@ public static class RouteTableRules
                 var coexist = vpnHere is not null && gateways.Any(g => g.GatewayType == GatewayType.ExpressRoute);
                 foreach (var r in rt.Routes)
                 {
-                    if (r.AddressPrefix == Prefix.Default)
+                    if (r.ServiceTag is null && r.AddressPrefix == Prefix.Default)
                     {
                         if (vpnHere is not null)
                             yield return GatewaySubnetDefaultRoute.Create(Shared.Address(subnet), r.Source, subnet.Id, rt.Name, r.Name, vpnHere.Name);
                     }
-                    else if (coexist && r.NextHopType != NextHopType.VnetLocal && r.AddressPrefix.Contains(subnet.AddressPrefix))
+                    else if (coexist && r.ServiceTag is null && r.NextHopType != NextHopType.VnetLocal && r.AddressPrefix.Contains(subnet.AddressPrefix))
                         yield return GatewaySubnetRouteCoversItself.Create(Shared.Address(subnet), r.Source, subnet.Id, rt.Name, r.Name,
                             r.AddressPrefix, subnet.AddressPrefix);
                 }

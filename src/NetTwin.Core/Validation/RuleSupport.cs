@@ -19,6 +19,7 @@ internal static class Learn
     public const string Nat = Base + "vpn-gateway/nat-overview";
     public const string NatHowTo = Base + "vpn-gateway/nat-howto";
     public const string Nsg = Base + "virtual-network/network-security-groups-overview";
+    public const string ServiceTags = Base + "virtual-network/service-tags-overview";
     public const string Limits = Base + "azure-resource-manager/management/azure-subscription-service-limits#networking-limits";
     public const string GatewaySkus = Base + "vpn-gateway/about-gateway-skus";
     public const string BgpHowTo = Base + "vpn-gateway/bgp-howto";

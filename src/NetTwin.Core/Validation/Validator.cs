@@ -9,7 +9,7 @@ public static class Validator
     private static readonly Func<Topology, IEnumerable<Finding>>[] Families =
     [
         AddressingRules.Check, PeeringRules.Check, GatewayRules.Check, ConnectionRules.Check, IpsecPolicyRules.Check,
-        RouteTableRules.Check, SecurityRules.Check, NatRules.Check, DeviceConfigRules.Check,
+        RouteTableRules.Check, SecurityRules.Check, NatRules.Check, DeviceConfigRules.Check, ServiceTagRules.Check,
     ];
 
     public static IReadOnlyList<Finding> Validate(Topology t)

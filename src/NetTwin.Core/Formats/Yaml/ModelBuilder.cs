@@ -25,8 +25,7 @@ internal static class ModelBuilder
             r.Bool(n, "allowGatewayTransit", false), r.Bool(n, "useRemoteGateways", false), n.Source))).ToImmutableArray();
         var routeTables = Resources(Kinds.RouteTables).Select(x => Named(x, n => new RouteTable(
             r.Str(n, "name"), r.Bool(n, "disableBgpRoutePropagation", false),
-            [.. r.Maps(n, "routes").Select(rt => new Route(r.Str(rt, "name"), r.Cidr(rt["addressPrefix"], "addressPrefix"),
-                r.Enum(rt, "nextHopType", NextHopType.None), r.OptIp(rt, "nextHopIpAddress"), rt.Source))],
+            [.. r.Maps(n, "routes").Select(rt => UserRoute(r, rt))],
             n.Source))).ToImmutableArray();
         var nsgs = Resources(Kinds.NetworkSecurityGroups).Select(x => Named(x, n => new NetworkSecurityGroup(
             r.Str(n, "name"), [.. r.Maps(n, "securityRules").Select(s => SecurityRule(r, s))], n.Source))).ToImmutableArray();
@@ -218,6 +217,20 @@ internal static class ModelBuilder
             Addresses("sourceAddressPrefix", "sourceAddressPrefixes"), Ports("sourcePortRange", "sourcePortRanges"),
             Addresses("destinationAddressPrefix", "destinationAddressPrefixes"), Ports("destinationPortRange", "destinationPortRanges"),
             s.Source);
+    }
+
+    // A route's addressPrefix is a CIDR or a service tag ([UDR] service tags for user-defined routes): a name
+    // starting with a letter (Storage, Storage.WestEurope, AzureCloud). The tag's prefixes are resolved in routing.
+    private static Route UserRoute(NodeReader r, YMap rt)
+    {
+        var hop = r.Enum(rt, "nextHopType", NextHopType.None);
+        if (rt["addressPrefix"] is YScalar { IsNull: false } s && s.Value.Length > 0 && char.IsAsciiLetter(s.Value[0]))
+        {
+            if (!s.Value.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_'))
+                r.Error(s, $"invalid addressPrefix: '{s.Value}' is neither a CIDR nor a service tag name");
+            return new Route(r.Str(rt, "name"), Prefix.Default, hop, r.OptIp(rt, "nextHopIpAddress"), rt.Source) { ServiceTag = s.Value };
+        }
+        return new Route(r.Str(rt, "name"), r.Cidr(rt["addressPrefix"], "addressPrefix"), hop, r.OptIp(rt, "nextHopIpAddress"), rt.Source);
     }
 
     internal static AddressMatch Address(NodeReader r, YNode n)

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using NetTwin.Formats.Json;
 using NetTwin.Model;
 
 namespace NetTwin.Formats.Yaml;
@@ -14,7 +15,10 @@ public static class TopologyLoader
     public static Topology Load(string path, IEnumerable<string>? changeSets = null)
     {
         var (documents, root) = ReadDocuments(path);
-        return Build(documents, root, changeSets ?? []);
+        // The folder's service tags file (ServiceTags_*.json or serviceTags.json), read before the YAML is built
+        // so that a bad file is reported like any other bad input.
+        var tags = ServiceTagsLoader.LoadFolder(root);
+        return Build(documents, root, changeSets ?? []) with { ServiceTags = tags };
     }
 
     /// <summary>Loads YAML text held in memory (tests, generated estates).</summary>
