@@ -37,7 +37,7 @@ defs["virtualNetworkPeering"] = obj({
     "allowVirtualNetworkAccess": B, "allowForwardedTraffic": B, "allowGatewayTransit": B,
     "useRemoteGateways": B, "doNotVerifyRemoteGateways": B}, ["name", "virtualNetwork", "remoteVirtualNetwork"])
 defs["route"] = obj({
-    "name": NAME, "addressPrefix": CIDR,
+    "name": NAME, "addressPrefix": {"type": "string", "description": "IPv4 prefix a.b.c.d/n, or a service tag (Storage, Sql.WestEurope) expanded from the folder's service tags file"},
     "nextHopType": enum("VnetLocal", "Internet", "None", "VirtualAppliance", "VirtualNetworkGateway"),
     "nextHopIpAddress": IP}, ["name", "addressPrefix", "nextHopType"])
 defs["routeTable"] = obj({"name": NAME, "location": S, "disableBgpRoutePropagation": B, "routes": arr(REF("route"))}, ["name"])
