@@ -149,6 +149,15 @@ public sealed class EffectiveRouteTable
         Routes = new View(this);
     }
 
+    /// <summary>This table's own Default routes (every state), in listing order.</summary>
+    internal ImmutableArray<EffectiveRoute> DefaultRoutes => _defaults;
+    /// <summary>Every user route of the table's route table by prefix, whatever its state (shared by the tables over its layer).</summary>
+    internal PrefixTrie<EffectiveRoute> UserRoutesByPrefix => _layer.AnyUserTrie;
+    /// <summary>The gateway routes this table carries (the hub's shared set), or null (none serves, or B7). The
+    /// routes rule B3 hides from this table are in it too: each lies inside one of this table's VnetLocal or peering
+    /// Default routes.</summary>
+    internal GatewayRouteSet? CarriedGatewayRoutes => _gateways;
+
     private static bool Direct(Ipv4 ip, List<EffectiveRoute> defaults) =>
         defaults.Any(d => d.State == RouteState.Active && d.NextHopType is NextHopType.VnetLocal or NextHopType.VNetPeering or NextHopType.VNetGlobalPeering
             && d.AddressPrefix.Contains(ip));
