@@ -38,6 +38,7 @@ internal static class Cli
                 "smoke" => Smoke(o),
                 "profile" => Profile(o),
                 "sizes" => Sizes(),
+                "profile-failures" => FailureProfile.Run(o.Str("size", "large")!, o.Int("cases", 6)),
                 _ => Fail($"unknown verb '{args[0]}'\n{Usage}"),
             };
         }
@@ -275,4 +276,38 @@ internal sealed class Options
     public double Double(string name, double fallback) =>
         Str(name, null) is { } v ? double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) ? n
             : throw new ArgumentException($"--{name} needs a number, not '{v}'") : fallback;
+}
+
+/// <summary>Stopwatch breakdown of failure cases (profile-failures): where one case of the sweep spends its time.</summary>
+internal static class FailureProfile
+{
+    public static int Run(string sizeName, int cases)
+    {
+        var spec = EstateSpec.ByName(sizeName);
+        using var ctx = new BenchContext(spec);
+        var t = ctx.Topology;
+        var baseline = NetTwin.WhatIf.EstateAnalysis.Of(t, NetTwin.WhatIf.Probes.For(ctx.Folder, null));
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        _ = baseline.Planes; foreach (var _ in baseline.Routing.AllSubnetTables()) { }
+        Console.WriteLine($"baseline planes + tables: {sw.ElapsedMilliseconds} ms");
+        sw.Restart(); _ = baseline.IntentResults; Console.WriteLine($"baseline intents: {sw.ElapsedMilliseconds} ms");
+        var candidates = NetTwin.WhatIf.FailureSweep.Candidates(baseline);
+        Console.WriteLine($"{candidates.Count} candidates");
+        foreach (var f in candidates.Where((_, i) => i % Math.Max(1, candidates.Count / cases) == 0).Take(cases))
+        {
+            var failed = baseline.With(t with { Failures = t.Failures.Add(f) });
+            sw.Restart(); _ = failed.Planes; var planes = sw.ElapsedMilliseconds;
+            sw.Restart(); _ = failed.IntentResults; var intents = sw.ElapsedMilliseconds;
+            sw.Restart();
+            var lost = NetTwin.WhatIf.FailureSweep.RoutesLost(baseline.Routing, failed.Routing);
+            var incremental = sw.ElapsedMilliseconds;
+            sw.Restart();
+            var full = NetTwin.WhatIf.FailureSweep.RoutesLostInFull(baseline.Routing, failed.Routing);
+            if (full != lost) Console.WriteLine($"MISMATCH: incremental {lost}, in full {full}");
+            var routes = sw.ElapsedMilliseconds;
+            sw.Restart(); NetTwin.WhatIf.FailureSweep.Evaluate(baseline, [f]); var whole = sw.ElapsedMilliseconds;
+            Console.WriteLine($"{f}: planes {planes} ms, intents {intents} ms, routes lost ({lost}) {incremental} ms, in full {routes} ms; Evaluate again {whole} ms");
+        }
+        return 0;
+    }
 }

@@ -193,6 +193,18 @@ public sealed class EffectiveRouteTable
     /// <summary>The Active routes.</summary>
     public IEnumerable<EffectiveRoute> ActiveRoutes => Routes.Where(r => r.State == RouteState.Active);
 
+    /// <summary>The Active routes with exactly this prefix, as <see cref="ActiveRoutes"/> lists them (its Default
+    /// routes, the gateway route unless rule B3 hides it, the user route), without walking the whole table.</summary>
+    internal IEnumerable<EffectiveRoute> ActiveRoutesAt(Prefix prefix)
+    {
+        foreach (var d in _defaults)
+            if (d.AddressPrefix == prefix && d.State == RouteState.Active) yield return d;
+        if (_gateways is not null && _gateways.IndexOf.TryGetValue(prefix, out var gi) && !Hidden(gi) && Gateway(gi) is { State: RouteState.Active } g)
+            yield return g;
+        // A later user route with the same prefix is Invalid (B2): only the first can be Active.
+        if (_layer.UserIndexOf(prefix) is var ui and >= 0 && User(ui) is { State: RouteState.Active } u) yield return u;
+    }
+
     private int GatewayCount => _gateways is null ? 0 : _gateways.Routes.Length - _hidden.Length;
 
     private EffectiveRoute Gateway(int index) =>
