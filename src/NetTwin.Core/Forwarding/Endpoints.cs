@@ -92,6 +92,9 @@ public static class Endpoints
         throw new EndpointException($"{ip} is not inside any subnet, on-premises network or site of this topology, nor an internet address");
     }
 
+    /// <summary>Topology.SubnetContaining through the index (longest prefix, the first declared among equal ones).</summary>
+    internal static Subnet? SubnetContaining(Topology t, Ipv4 ip) => Index(t).SubnetContaining(ip);
+
     private static readonly ConditionalWeakTable<Topology, AddressIndex> Indexes = new();
 
     private static AddressIndex Index(Topology t) => Indexes.GetValue(t, x => new AddressIndex(x));
