@@ -22,6 +22,7 @@ internal static class Cli
                    (--ops: only operations whose names start with these, e.g. --ops load,effective)
           smoke    [--repeat N] [--factor F]     small and large once each, against F× (default 3) the targets scaled to size
           profile  [--size largest] [--repeat N] where load + validate spends its time, stage by stage
+          profile-failures [--size large] [--cases N]  where single failure cases spend their time (planes, intents, routes lost)
           sizes                                  what each estate size holds
         """;
 
