@@ -17,7 +17,11 @@ public sealed class GeneratedEstate(EstateSpec spec, IReadOnlyList<KeyValuePair<
     {
         Directory.CreateDirectory(folder);
         foreach (var (name, text) in Files)
-            File.WriteAllText(Path.Combine(folder, name), text, new UTF8Encoding(false));
+        {
+            var path = Path.Combine(folder, name);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, text, new UTF8Encoding(false));
+        }
         return folder;
     }
 
@@ -65,6 +69,10 @@ public static class EstateGenerator
     private const uint SiteLoopbackBase = (172u << 24) | (30u << 16); // 172.30.0.0
     private const long OnPremAsn = 65010;
 
+    /// <summary>The change sets the bench's what-if rows apply (written under changes/, which the loader does not read).</summary>
+    public const string UdrChangeFile = "changes/one-udr.yaml";
+    public const string PeeringChangeFile = "changes/one-peering-flag.yaml";
+
     public static string RegionName(int r) => r < RegionNames.Length ? RegionNames[r] : $"region{r + 1:00}";
 
     public static GeneratedEstate Generate(EstateSpec spec)
@@ -106,6 +114,11 @@ public static class EstateGenerator
         private readonly List<Prefix> _erPrefixes = [];
         private readonly List<long[]> _erPaths = [];
         private readonly List<Table> _tables = [];
+        // Recorded for the intents: each spoke VM subnet's route table, and what each spoke table does with ER prefixes.
+        private readonly Dictionary<Spoke, Table> _vmTable = [];
+        private readonly Dictionary<Table, HashSet<Prefix>> _erToFirewall = [];
+        private readonly Dictionary<Table, HashSet<Prefix>> _erDropped = [];
+        private readonly Dictionary<Table, List<(string Name, Prefix Prefix, string Type, Ipv4? Ip)>> _tableRoutes = [];
 
         private sealed record Hub(int Index, string Region, string Name, Prefix Space, Prefix GatewaySubnet, Prefix FirewallSubnet,
             Prefix Shared, Ipv4 FirewallIp, Prefix SpokeBlock)
@@ -137,6 +150,9 @@ public static class EstateGenerator
                 new("compute.yaml", Compute()),
                 new("gateways.yaml", Gateways()),
                 new("onprem.yaml", OnPrem()),
+                new("intents.yaml", Intents()),
+                new(UdrChangeFile, UdrChange()),
+                new(PeeringChangeFile, PeeringChange()),
             };
             var bytes = files.Sum(f => (long)Encoding.UTF8.GetByteCount(f.Value));
             var lines = files.Sum(f => f.Value.AsSpan().Count('\n'));
@@ -247,6 +263,7 @@ public static class EstateGenerator
                 {
                     var tables = spoke.Hub.Tables;
                     var table = tables[tableCursor[spoke.Hub.Index]++ % tables.Count];
+                    _vmTable.TryAdd(spoke, table);   // the VM sits in the first subnet
                     Subnet(w, name, prefix, table.Name, spoke.NsgName);
                 }
             }
@@ -330,7 +347,9 @@ public static class EstateGenerator
                     var pick = i + _rng.Next(indices.Length - i);
                     (indices[i], indices[pick]) = (indices[pick], indices[i]);
                     var k = indices[i];
-                    routes.Add(_rng.Next(20) == 0
+                    var drop = _rng.Next(20) == 0;
+                    (drop ? Recorded(_erDropped, table) : Recorded(_erToFirewall, table)).Add(_erPrefixes[k]);
+                    routes.Add(drop
                         ? ($"onprem-{k + 1:00000}-drop", _erPrefixes[k], "None", null)
                         : ($"onprem-{k + 1:00000}", _erPrefixes[k], "VirtualAppliance", fw));
                 }
@@ -338,14 +357,18 @@ public static class EstateGenerator
                 for (var i = 0; routes.Count < spec.RoutesPerTable; i++)
                     routes.Add(($"cgnat-{i + 1:000}", P((100u << 24) | (64u << 16) | (uint)i << 8, 24), "VirtualAppliance", fw));
 
-                foreach (var (name, prefix, type, ip) in routes.Take(spec.RoutesPerTable)) Route(w, name, prefix, type, ip);
+                _tableRoutes[table] = [.. routes.Take(spec.RoutesPerTable)];
+                foreach (var (name, prefix, type, ip) in _tableRoutes[table]) Route(w, name, prefix, type, ip);
             }
             return w.ToString();
         }
 
-        private void Route(StringBuilder w, string name, Prefix prefix, string type, Ipv4? ip)
+        private static HashSet<Prefix> Recorded(Dictionary<Table, HashSet<Prefix>> d, Table t) =>
+            d.TryGetValue(t, out var set) ? set : d[t] = [];
+
+        private void Route(StringBuilder w, string name, Prefix prefix, string type, Ipv4? ip, bool count = true)
         {
-            _routes++;
+            if (count) _routes++;
             w.Append("      - { name: ").Append(name).Append(", addressPrefix: ").Append(prefix).Append(", nextHopType: ").Append(type);
             if (ip is { } a) w.Append(", nextHopIpAddress: ").Append(a);
             w.Append(" }\n");
@@ -518,6 +541,87 @@ public static class EstateGenerator
 
         /// <summary>Private ASNs 64700–65499 (clear of 65515 and 65517–65520), then 32-bit private ASNs.</summary>
         private static long SiteAsn(int i) => i < 800 ? 64700 + i : 4_200_000_000L + i;
+
+        // ---------------------------------------------------------------- intents.yaml
+
+        /// <summary>A handful of intents that hold on the generated estate (docs/intents.md), so <c>check</c> and
+        /// <c>failures</c> have something to break: the first spoke reaches on-premises over ExpressRoute and a branch
+        /// over VPN through its hub's firewall, symmetrically; a neighbouring spoke on 443 but not on SMB (the firewall's
+        /// deny-smb); the internet only on the m365-direct route; and the last spoke (another region when there are
+        /// several) reaches on-premises through its own hub's firewall.</summary>
+        private string Intents()
+        {
+            var w = new StringBuilder(Header("intents"));
+            w.Append("intents:\n");
+            var first = _spokes[0];
+            var vm = $"vm-{first.Name}";
+            var fw = first.Hub.FirewallName;
+            var last = _spokes[^1];
+            // An on-premises host behind ExpressRoute that the first and the last spoke VM both send through their
+            // firewall: their table either overrides its BGP route with a UDR to the firewall or does not propagate BGP
+            // routes (the on-premises summary then applies); never one a table sends to None.
+            bool ThroughFirewall(Spoke sp, Prefix p) => _vmTable.TryGetValue(sp, out var t)
+                && !Recorded(_erDropped, t).Contains(p) && (t.DisablePropagation || Recorded(_erToFirewall, t).Contains(p));
+            var er = _erPrefixes.FirstOrDefault(p => ThroughFirewall(first, p) && ThroughFirewall(last, p));
+            var erHost = er.Length > 0 ? er.Network.Add(1).ToString() : null;
+            void Intent(string name, string kind, string from, string to, int port, string? via = null)
+            {
+                w.Append("  - name: ").Append(name).Append('\n')
+                 .Append("    ").Append(kind).Append(": { from: ").Append(from).Append(", to: ").Append(to)
+                 .Append(", protocol: tcp, port: ").Append(S(port));
+                if (via is not null) w.Append(", via: ").Append(via);
+                w.Append(" }\n");
+            }
+            if (erHost is not null)
+            {
+                Intent("spoke-reaches-onprem", "reach", vm, erHost, 22, fw);
+                Intent("spoke-onprem-symmetric", "symmetric", vm, erHost, 22);
+            }
+            if (spec.VpnSites > 0 && _hubs.Count > 0)
+                Intent("spoke-reaches-branch", "reach", vm, new Ipv4(SiteLanBase + 10).ToString(), 22, first.Hub.VpnGatewayName);
+            if (first.Hub.Spokes.Count > 1)
+            {
+                var neighbour = $"vm-{first.Hub.Spokes[1].Name}";
+                Intent("spoke-to-spoke-https", "reach", vm, neighbour, 443, fw);
+                Intent("spoke-to-spoke-no-smb", "isolated", vm, neighbour, 445);
+            }
+            Intent("spoke-no-internet", "isolated", vm, "8.8.8.8", 443);
+            Intent("spoke-m365-direct", "reach", vm, "13.107.6.152", 443, "internet");
+            if (erHost is not null && last != first)
+                Intent("last-spoke-reaches-onprem", "reach", $"vm-{last.Name}", erHost, 22, last.Hub.FirewallName);
+            return w.ToString();
+        }
+
+        // ---------------------------------------------------------------- changes/*.yaml (the bench's what-ifs)
+
+        /// <summary>One UDR changed: the first spoke VM's table sends 13.107.0.0/16 (m365-direct) to None instead of
+        /// the internet, which breaks the spoke-m365-direct intent. A change set sets a table's routes as a whole (a
+        /// route has no resource address of its own), so the list is restated with that one route changed.</summary>
+        private string UdrChange()
+        {
+            var table = _vmTable[_spokes[0]];
+            var w = new StringBuilder(Header("what-if: one UDR"));
+            w.Append("description: the m365-direct route of ").Append(table.Name).Append(" goes to None\n")
+             .Append("changes:\n  - set:\n      resource: routeTables/").Append(table.Name).Append('\n')
+             .Append("      properties:\n        routes:\n");
+            foreach (var (name, prefix, type, ip) in _tableRoutes[table])
+            {
+                w.Append("  ");
+                if (name == "m365-direct") Route(w, name, prefix, "None", null, count: false);
+                else Route(w, name, prefix, type, ip, count: false);
+            }
+            return w.ToString();
+        }
+
+        /// <summary>One peering flag changed: the second spoke no longer accepts forwarded traffic from its hub (rule C2),
+        /// which breaks the spoke-to-spoke-https intent (the first spoke's packets arrive through the hub's firewall).</summary>
+        private string PeeringChange()
+        {
+            var spoke = _spokes.Count > 1 ? _spokes[1] : _spokes[0];
+            return Header("what-if: one peering flag") + $"description: {spoke.Name} stops allowing forwarded traffic from {spoke.Hub.Name}\n" +
+                   $"changes:\n  - set:\n      resource: virtualNetworkPeerings/{spoke.Name}-to-{spoke.Hub.Name}\n" +
+                   "      properties: { allowForwardedTraffic: false }\n";
+        }
 
         // ---------------------------------------------------------------- onprem.yaml
 

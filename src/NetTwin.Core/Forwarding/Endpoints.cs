@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using NetTwin.Model;
+using NetTwin.Routing;
 
 namespace NetTwin.Forwarding;
 
@@ -69,9 +71,10 @@ public static class Endpoints
     public static Endpoint Of(Topology t, Ipv4 ip, string? text = null)
     {
         text ??= ip.ToString();
-        if (t.NetworkInterfaces.FirstOrDefault(n => n.PrivateIPAddress == ip) is { } nic)
+        var ix = Index(t);
+        if (ix.NicAt(ip) is { } nic)
             return new Endpoint(text, EndpointKind.Nic, ip, nic.Name, $"{nic.VirtualMachine ?? nic.Name} ({ip})");
-        if (t.SubnetContaining(ip) is { } s)
+        if (ix.SubnetContaining(ip) is { } s)
             return new Endpoint(text, EndpointKind.SubnetHost, ip, s.Id, $"{ip} in {s.Id}");
         // On-premises: the device owning the longest matching network (its interfaces and declared LANs).
         var device = t.OnPremisesDevices
@@ -82,15 +85,47 @@ public static class Endpoints
         // The internet before sites: a site announcing 0.0.0.0/1 (a proxy) does not own the internet's hosts.
         if (NsgEvaluation.IsInternet(ip)) return new Endpoint(text, EndpointKind.Internet, ip, "internet", $"{ip} (internet)");
         // Sites (local network gateways) and networks behind circuits: the longest matching prefix names the holder.
-        var site = t.LocalNetworkGateways.SelectMany(l => l.AddressPrefixes.Where(p => p.Contains(ip)).Select(p => (Kind: EndpointKind.Site, Node: l.Name, Prefix: p)));
-        var circuit = t.ExpressRouteCircuits.SelectMany(c => c.Peerings.SelectMany(p => p.PeerAdvertisedRoutes).Where(r => r.Prefix.Contains(ip))
-            .Select(r => (Kind: EndpointKind.CircuitNetwork, Node: c.Name, r.Prefix)));
-        var best = site.Concat(circuit).OrderByDescending(x => x.Prefix.Length).ThenBy(x => x.Node, StringComparer.Ordinal).FirstOrDefault();
-        if (best.Node is not null)
+        if (ix.OnPremisesHolder(ip) is { } best)
             return new Endpoint(text, best.Kind, ip, best.Node, best.Kind == EndpointKind.Site
                 ? $"{ip} behind {best.Node} ({best.Prefix})"
                 : $"{ip} on-premises behind {best.Node} ({best.Prefix})");
         throw new EndpointException($"{ip} is not inside any subnet, on-premises network or site of this topology, nor an internet address");
+    }
+
+    /// <summary>Topology.SubnetContaining through the index (longest prefix, the first declared among equal ones).</summary>
+    internal static Subnet? SubnetContaining(Topology t, Ipv4 ip) => Index(t).SubnetContaining(ip);
+
+    private static readonly ConditionalWeakTable<Topology, AddressIndex> Indexes = new();
+
+    private static AddressIndex Index(Topology t) => Indexes.GetValue(t, x => new AddressIndex(x));
+
+    /// <summary>Who holds an address, by longest prefix, built once per topology (the topology is immutable): NICs by
+    /// address (the first declared wins), subnets, and the prefixes of sites and circuits.</summary>
+    private sealed class AddressIndex
+    {
+        private readonly Dictionary<Ipv4, NetworkInterface> _nics = [];
+        private readonly PrefixTrie<Subnet> _subnets = new();
+        private readonly PrefixTrie<Holder> _onPremises = new();
+
+        internal sealed record Holder(EndpointKind Kind, string Node, Prefix Prefix);
+
+        public AddressIndex(Topology t)
+        {
+            foreach (var n in t.NetworkInterfaces) _nics.TryAdd(n.PrivateIPAddress, n);
+            // Topology.SubnetContaining: the longest prefix, the first declared among equal ones.
+            foreach (var s in t.Subnets) if (_subnets.Get(s.AddressPrefix) is null) _subnets.Set(s.AddressPrefix, s);
+            _subnets.Freeze();
+            // Per prefix, sites before circuits, then the holder whose name sorts first (ordinal).
+            var holders = t.LocalNetworkGateways.SelectMany(l => l.AddressPrefixes.Select(p => new Holder(EndpointKind.Site, l.Name, p)))
+                .Concat(t.ExpressRouteCircuits.SelectMany(c => c.Peerings.SelectMany(p => p.PeerAdvertisedRoutes).Select(r => new Holder(EndpointKind.CircuitNetwork, c.Name, r.Prefix))));
+            foreach (var g in holders.GroupBy(h => h.Prefix))
+                _onPremises.Set(g.Key, g.OrderBy(h => h.Node, StringComparer.Ordinal).First());
+            _onPremises.Freeze();
+        }
+
+        public NetworkInterface? NicAt(Ipv4 ip) => _nics.GetValueOrDefault(ip);
+        public Subnet? SubnetContaining(Ipv4 ip) => _subnets.LongestMatch(ip);
+        public Holder? OnPremisesHolder(Ipv4 ip) => _onPremises.LongestMatch(ip);
     }
 
     /// <summary>The networks an on-premises device holds: declared LANs, connected interface prefixes (not tunnels).</summary>

@@ -18,6 +18,8 @@ public sealed class Forwarder
     private readonly ConcurrentDictionary<string, Func<Ipv4, bool>> _vnetTags = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DeviceRoutingTable?> _deviceTables = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, PrefixTrie<BgpRibEntry>> _ribs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<EffectiveRouteTable, Func<Ipv4, bool>> _tableTags = new();
+    private readonly ConcurrentDictionary<(GatewayRouteSet Set, string Gateway), PrefixTrie<GatewayRoute>> _gatewayRoutes = new();
 
     public Planes Planes { get; }
     public Topology Topology => Planes.Topology;
@@ -64,8 +66,25 @@ public sealed class Forwarder
 
     // ---------------------------------------------------------------- cached lookups
 
+    /// <summary>The VirtualNetwork service tag of a subnet (G4): its effective route table's, shared by every subnet
+    /// holding that table.</summary>
     internal Func<Ipv4, bool> VirtualNetworkTag(string subnet) =>
-        _vnetTags.GetOrAdd(subnet, s => NsgEvaluation.VirtualNetworkTag(Routing.EffectiveRoutes(s)));
+        _vnetTags.GetOrAdd(subnet, s => _tableTags.GetOrAdd(Routing.EffectiveRoutes(s), NsgEvaluation.VirtualNetworkTag));
+
+    /// <summary>The route a gateway uses for a destination: the longest prefix among the routes of the hub's set that
+    /// are this gateway's, including those another gateway's route beat for the same prefix (B5); at equal prefix
+    /// the first in the set's order.</summary>
+    internal GatewayRoute? GatewayRouteFor(GatewayRouteSet set, string gateway, Ipv4 destination)
+    {
+        var trie = _gatewayRoutes.GetOrAdd((set, gateway), key =>
+        {
+            var t = new PrefixTrie<GatewayRoute>();
+            foreach (var r in key.Set.Routes.SelectMany(r => r.Beat is { } b ? new[] { r, b } : [r]))
+                if (r.Gateway == key.Gateway && t.Get(r.Prefix) is null) t.Set(r.Prefix, r);
+            return t.Freeze();
+        });
+        return trie.LongestMatch(destination);
+    }
 
     internal DeviceRoutingTable? DeviceTable(string device) => _deviceTables.GetOrAdd(device, d => Routing.Bgp.DeviceRoutes(d));
 

@@ -124,12 +124,18 @@ public static class Reachability
 
     /// <summary>The representative address of a class: a NIC in it (so the flow is delivered to a workload), else the
     /// first usable address of its subnet inside the class, else its first address.</summary>
-    private static Ipv4 Representative(Topology t, Ipv4 first, Ipv4 last)
+    private static Ipv4 Representative(Topology t, List<NetworkInterface> nicsByAddress, Ipv4 first, Ipv4 last)
     {
-        if (t.NetworkInterfaces.Where(n => n.PrivateIPAddress >= first && n.PrivateIPAddress <= last).OrderBy(n => n.PrivateIPAddress).FirstOrDefault() is { } nic)
-            return nic.PrivateIPAddress;
+        // The first NIC at or above the class's first address (the NICs are sorted by address; the sort is stable).
+        int lo = 0, hi = nicsByAddress.Count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) / 2;
+            if (nicsByAddress[mid].PrivateIPAddress < first) lo = mid + 1; else hi = mid;
+        }
+        if (lo < nicsByAddress.Count && nicsByAddress[lo].PrivateIPAddress <= last) return nicsByAddress[lo].PrivateIPAddress;
         var usable = first.Add(4);
-        return t.SubnetContaining(first) is { } s && s.AddressPrefix.First == first && usable <= last ? usable : first;
+        return Endpoints.SubnetContaining(t, first) is { } s && s.AddressPrefix.First == first && usable <= last ? usable : first;
     }
 
     /// <summary>Subnet-to-subnet and subnet-to-on-premises reachability: one trace per source subnet and destination
@@ -139,19 +145,24 @@ public static class Reachability
         var t = f.Topology;
         var sources = WorkloadSubnets(t);
         var destinations = Destinations(f);
+        // Each class's representative endpoint does not depend on the source: resolved once, not once per source.
+        var nics = t.NetworkInterfaces.OrderBy(n => n.PrivateIPAddress).ToList();
+        var targets = sources.Count == 0 ? [] : destinations.Select(d => d.Classes.Select(c => Endpoints.Of(t, Representative(t, nics, c.First, c.Last))).ToArray()).ToArray();
         var cells = new List<MatrixCell>[sources.Count];
         Parallel.For(0, sources.Count, i =>
         {
             var src = Endpoints.Resolve(t, sources[i].Id);
             var mine = new List<MatrixCell>();
-            foreach (var d in destinations)
+            for (var di = 0; di < destinations.Count; di++)
             {
+                var d = destinations[di];
                 if (d.Name == sources[i].Id) continue;
                 MatrixCell? open = null;
                 Ipv4 openFirst = default;
-                foreach (var (first, last) in d.Classes)
+                for (var ci = 0; ci < d.Classes.Length; ci++)
                 {
-                    var dst = Endpoints.Of(t, Representative(t, first, last));
+                    var (first, last) = d.Classes[ci];
+                    var dst = targets[di][ci];
                     var r = f.Trace(src, dst, protocol, port);
                     var cell = new MatrixCell(sources[i].Id, d.Name, "", r.Request.Disposition.Code(), r.Reaches, r.Asymmetric, r.Request.Devices.Where(x => x != dst.Node).ToList());
                     if (open is not null && open.Disposition == cell.Disposition && open.Reaches == cell.Reaches && open.Path.SequenceEqual(cell.Path))

@@ -87,14 +87,22 @@ public static class NsgEvaluation
     /// widens the tag to every address — an inference from the documentation's wording, flagged unverified).</summary>
     public static Func<Ipv4, bool> VirtualNetworkTag(EffectiveRouteTable table)
     {
-        var trie = new PrefixTrie<EffectiveRoute>();
-        foreach (var r in table.Routes)
-            if (r.NextHopType is NextHopType.VnetLocal or NextHopType.VNetPeering or NextHopType.VNetGlobalPeering or NextHopType.VirtualNetworkGateway
-                || r.Source == RouteSource.User)
-                trie.Set(r.AddressPrefix, r);
-        trie.Freeze();
-        return ip => trie.LongestMatch(ip) is not null;
+        // The tag's prefixes are the table's routes that are VnetLocal, peering, gateway or User. Only the table's
+        // few Default routes are its own: its user routes are its route table's (one trie per route table and hub),
+        // and its gateway routes are the hub's (every one of them VirtualNetworkGateway; those rule B3 hides lie
+        // inside a VnetLocal or peering route, so counting them changes nothing).
+        var own = new PrefixTrie<EffectiveRoute>();
+        foreach (var r in table.DefaultRoutes)
+            if (InTag(r)) own.Set(r.AddressPrefix, r);
+        own.Freeze();
+        var users = table.UserRoutesByPrefix;
+        var gateways = table.CarriedGatewayRoutes?.Trie;
+        return ip => own.LongestMatch(ip) is not null || users.LongestMatch(ip) is not null || gateways?.LongestMatch(ip) is not null;
     }
+
+    private static bool InTag(EffectiveRoute r) =>
+        r.NextHopType is NextHopType.VnetLocal or NextHopType.VNetPeering or NextHopType.VNetGlobalPeering or NextHopType.VirtualNetworkGateway
+        || r.Source == RouteSource.User;
 }
 
 /// <summary>Azure Firewall network rules (rule H3): rule collections by priority, lowest first, the first rule that

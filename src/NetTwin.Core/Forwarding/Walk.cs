@@ -544,8 +544,7 @@ internal sealed class Walk
         if (!Visit($"gateway {g.Name}")) return;
         Pass(g.Name);
         var set = _f.Routing.GatewayRoutes(g.VirtualNetwork);
-        var route = set?.Routes.SelectMany(r => r.Beat is { } b ? new[] { r, b } : [r])
-            .Where(r => r.Gateway == g.Name && r.Prefix.Contains(Dst)).MaxBy(r => r.Prefix.Length);
+        var route = set is null ? null : _f.GatewayRouteFor(set, g.Name, Dst);
         if (route is null)
         {
             End(Disposition.NoRoute, g.Name, $"{g.Name} holds no route for {Dst}");

@@ -157,6 +157,15 @@ public sealed class EffectiveRouteTable
         Routes = new View(this);
     }
 
+    /// <summary>This table's own Default routes (every state), in listing order.</summary>
+    internal ImmutableArray<EffectiveRoute> DefaultRoutes => _defaults;
+    /// <summary>Every user route of the table's route table by prefix, whatever its state (shared by the tables over its layer).</summary>
+    internal PrefixTrie<EffectiveRoute> UserRoutesByPrefix => _layer.AnyUserTrie;
+    /// <summary>The gateway routes this table carries (the hub's shared set), or null (none serves, or B7). The
+    /// routes rule B3 hides from this table are in it too: each lies inside one of this table's VnetLocal or peering
+    /// Default routes.</summary>
+    internal GatewayRouteSet? CarriedGatewayRoutes => _gateways;
+
     private static bool Direct(Ipv4 ip, List<EffectiveRoute> defaults) =>
         defaults.Any(d => d.State == RouteState.Active && d.NextHopType is NextHopType.VnetLocal or NextHopType.VNetPeering or NextHopType.VNetGlobalPeering
             && d.AddressPrefix.Contains(ip));
@@ -191,6 +200,18 @@ public sealed class EffectiveRouteTable
 
     /// <summary>The Active routes.</summary>
     public IEnumerable<EffectiveRoute> ActiveRoutes => Routes.Where(r => r.State == RouteState.Active);
+
+    /// <summary>The Active routes with exactly this prefix, as <see cref="ActiveRoutes"/> lists them (its Default
+    /// routes, the gateway route unless rule B3 hides it, the user route), without walking the whole table.</summary>
+    internal IEnumerable<EffectiveRoute> ActiveRoutesAt(Prefix prefix)
+    {
+        foreach (var d in _defaults)
+            if (d.AddressPrefix == prefix && d.State == RouteState.Active) yield return d;
+        if (_gateways is not null && _gateways.IndexOf.TryGetValue(prefix, out var gi) && !Hidden(gi) && Gateway(gi) is { State: RouteState.Active } g)
+            yield return g;
+        // A later user route with the same prefix is Invalid (B2): only the first can be Active.
+        if (_layer.UserIndexOf(prefix) is var ui and >= 0 && User(ui) is { State: RouteState.Active } u) yield return u;
+    }
 
     private int GatewayCount => _gateways is null ? 0 : _gateways.Routes.Length - _hidden.Length;
 

@@ -132,12 +132,54 @@ public static class FailureSweep
         var after = failed.Routing.Bgp.Sessions.Where(s => s.State == BgpSessionState.Connected).Select(SessionName).ToHashSet(StringComparer.Ordinal);
         var sessions = baseline.Routing.Bgp.Sessions.Where(s => s.State == BgpSessionState.Connected).Select(SessionName)
             .Where(n => !after.Contains(n)).Order(StringComparer.Ordinal).ToList();
-        var routesLost = 0;
-        foreach (var (subnet, table) in baseline.Routing.AllSubnetTables())
+        return new FailureOutcome([.. failures.Select(f => f.ToString())], broken, restored, tunnels, sessions, RoutesLost(baseline.Routing, failed.Routing));
+    }
+
+    /// <summary>The Active routes of every subnet in the baseline whose (prefix, next hop type) is no longer Active
+    /// under the failures, summed over the subnets. A failure reaches the effective routes only through the gateway
+    /// routes of the hubs (gateway transit, the VNets' own routes and the user routes read no failure; a user route's
+    /// state does not depend on the gateway routes), and a route's state depends only on the routes with its prefix
+    /// (B2; B3 hides gateway routes inside the VNet's own and peering routes). So only the prefixes whose gateway
+    /// route appeared or disappeared in the subnet's hub can change, and only those are compared.</summary>
+    public static int RoutesLost(ControlPlane before, ControlPlane after)
+    {
+        var changedByHub = new Dictionary<string, List<Prefix>>(StringComparer.Ordinal);
+        List<Prefix> Changed(string hub)
         {
-            var now = failed.Routing.EffectiveRoutes(subnet.Id).ActiveRoutes.Select(r => (r.AddressPrefix, r.NextHopType)).ToHashSet();
+            if (!changedByHub.TryGetValue(hub, out var list))
+            {
+                var b = before.GatewayRoutes(hub)?.Routes.Select(r => r.Prefix).ToHashSet() ?? [];
+                var a = after.GatewayRoutes(hub)?.Routes.Select(r => r.Prefix).ToHashSet() ?? [];
+                changedByHub[hub] = list = [.. b.Where(p => !a.Contains(p)).Concat(a.Where(p => !b.Contains(p))).Order()];
+            }
+            return list;
+        }
+        var lost = 0;
+        foreach (var (subnet, table) in before.AllSubnetTables())
+        {
+            var hub = before.Transit.HubOf(subnet.VirtualNetwork);
+            if (hub is null || !table.GatewayRoutesPropagated) continue;   // no gateway routes on either side (B7)
+            var changed = Changed(hub);
+            if (changed.Count == 0) continue;
+            var now = after.EffectiveRoutes(subnet.Id);
+            foreach (var p in changed)
+            {
+                var kept = now.ActiveRoutesAt(p).Select(r => r.NextHopType).ToList();
+                lost += table.ActiveRoutesAt(p).Count(r => !kept.Contains(r.NextHopType));
+            }
+        }
+        return lost;
+    }
+
+    /// <summary>The reference definition of <see cref="RoutesLost"/>: every table compared in full (for tests).</summary>
+    public static int RoutesLostInFull(ControlPlane before, ControlPlane after)
+    {
+        var routesLost = 0;
+        foreach (var (subnet, table) in before.AllSubnetTables())
+        {
+            var now = after.EffectiveRoutes(subnet.Id).ActiveRoutes.Select(r => (r.AddressPrefix, r.NextHopType)).ToHashSet();
             routesLost += table.ActiveRoutes.Count(r => !now.Contains((r.AddressPrefix, r.NextHopType)));
         }
-        return new FailureOutcome([.. failures.Select(f => f.ToString())], broken, restored, tunnels, sessions, routesLost);
+        return routesLost;
     }
 }

@@ -58,12 +58,15 @@ public static class FlowDiff
 
         var sources = bt.Subnets.Concat(at.Subnets).Where(s => s.HoldsWorkloads).Select(s => s.Id).Distinct().Order(StringComparer.Ordinal).ToList();
         var (fb, fa) = (new Forwarder(before), new Forwarder(after));
-        var work = sources.SelectMany(s => intervals.Select(iv => (Source: s, iv.Lo, iv.Hi))).ToList();
+        // What does not depend on the pair is resolved once per side: each interval's target, each source's endpoint.
+        var (tb, ta) = (Targets(bt, intervals), Targets(at, intervals));
+        var (fromBefore, fromAfter) = (Sources(bt, sources), Sources(at, sources));
+        var work = sources.SelectMany((s, si) => intervals.Select((iv, ii) => (Source: s, iv.Lo, iv.Hi, si, ii))).ToList();
         var rows = new (Verdict? Before, Verdict? After)[work.Count];
         Parallel.For(0, work.Count, i =>
         {
-            var (s, lo, hi) = work[i];
-            rows[i] = (Run(fb, s, lo, hi, protocol, port), Run(fa, s, lo, hi, protocol, port));
+            var (_, lo, _, si, ii) = work[i];
+            rows[i] = (Run(fb, fromBefore[si], tb[ii], lo, protocol, port), Run(fa, fromAfter[si], ta[ii], lo, protocol, port));
         });
 
         // Changed classes, grouped by source, destination and both verdicts; intervals merged where contiguous.
@@ -89,18 +92,34 @@ public static class FlowDiff
 
     private static string Key(Verdict? v) => v is null ? "-" : $"{v.To}|{v.Text}|{string.Join(">", v.Path)}|{string.Join(">", v.ReplyPath)}";
 
-    private static Verdict? Run(Forwarder f, string source, ulong lo, ulong hi, TransportProtocol protocol, int port)
+    /// <summary>Each interval's target on one side: its representative's endpoint, or null when none stands for it
+    /// (the address resolves to nothing, or it is no unicast host and no NIC or device owns it).</summary>
+    private static Endpoint?[] Targets(Topology t, List<(ulong Lo, ulong Hi)> intervals)
+    {
+        var targets = new Endpoint?[intervals.Count];
+        Parallel.For(0, intervals.Count, i =>
+        {
+            var target = Representative(t, intervals[i].Lo, intervals[i].Hi);
+            Endpoint to;
+            try { to = Endpoints.Of(t, target); }
+            catch (EndpointException) { return; }
+            if (to.Kind is EndpointKind.Site or EndpointKind.Internet or EndpointKind.CircuitNetwork && NoHosts.Any(p => p.Contains(target))) return;
+            targets[i] = to;
+        });
+        return targets;
+    }
+
+    /// <summary>Each source subnet on one side, with its endpoint (null when the side has no such subnet).</summary>
+    private static (Subnet Subnet, Endpoint From)?[] Sources(Topology t, List<string> sources) =>
+        [.. sources.Select(id => t.Subnet(id) is { } s ? (s, Endpoints.Resolve(t, id)) : ((Subnet, Endpoint)?)null)];
+
+    private static Verdict? Run(Forwarder f, (Subnet Subnet, Endpoint From)? source, Endpoint? to, ulong lo, TransportProtocol protocol, int port)
     {
         var t = f.Topology;
-        if (t.Subnet(source) is not { } subnet) return null;
-        if (subnet.AddressPrefix.Contains(new Ipv4((uint)lo))) return null; // the subnet's own range
-        var target = Representative(t, lo, hi);
-        Endpoint to;
-        try { to = Endpoints.Of(t, target); }
-        catch (EndpointException) { return null; }
-        if (to.Kind is EndpointKind.Site or EndpointKind.Internet or EndpointKind.CircuitNetwork && NoHosts.Any(p => p.Contains(target))) return null;
-        var from = Endpoints.Resolve(t, source);
-        var r = f.Trace(from, to, protocol, port);
+        if (source is not { } src) return null;
+        if (src.Subnet.AddressPrefix.Contains(new Ipv4((uint)lo))) return null; // the subnet's own range
+        if (to is null) return null;
+        var r = f.Trace(src.From, to, protocol, port);
         var disposition = r.Request.Disposition.Code();
         if (r.Request.Disposition.IsSuccess() && !r.Reaches) disposition += r.Reply is { } reply ? $", reply {reply.Disposition.Code()}" : ", no reply";
         var text = disposition;
@@ -120,7 +139,7 @@ public static class FlowDiff
         owned = [.. t.OnPremisesDevices.SelectMany(Endpoints.DeviceAddresses).Where(In).Order()];
         if (owned.Count > 0) return owned[0];
         var first = new Ipv4((uint)lo);
-        if (t.SubnetContaining(first) is { } s && s.AddressPrefix.First.Value == lo && hi - lo >= 4) return first.Add(4);
+        if (Endpoints.SubnetContaining(t, first) is { } s && s.AddressPrefix.First.Value == lo && hi - lo >= 4) return first.Add(4);
         return first;
     }
 
