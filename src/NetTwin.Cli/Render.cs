@@ -128,7 +128,8 @@ internal static partial class Render
             }
         }
         Heading(w, "Reachability");
-        if (report.Reachability.Cells.Count == 0) w.WriteLine("No workload subnet with a destination to reach.");
+        if (report.Reachability.Skipped is { } skipped) w.WriteLine($"Reachability matrix {skipped}.");
+        else if (report.Reachability.Cells.Count == 0) w.WriteLine("No workload subnet with a destination to reach.");
         else Matrix(w, report.Reachability);
     }
 

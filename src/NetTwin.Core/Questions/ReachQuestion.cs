@@ -9,7 +9,8 @@ namespace NetTwin.Questions;
 public sealed record ReachView(string Destination, string Protocol, int Port, string? Via, IReadOnlyList<ReachRow> Subnets);
 
 /// <summary>`nettwin reach --matrix`: subnet to subnet and subnet to on-premises network, over equivalence classes.</summary>
-public sealed record MatrixView(string Protocol, int Port, int Sources, int Destinations, int Classes, IReadOnlyList<MatrixCell> Cells);
+/// <param name="Skipped">Why the cells were not computed (the report's budget), or null.</param>
+public sealed record MatrixView(string Protocol, int Port, int Sources, int Destinations, int Classes, IReadOnlyList<MatrixCell> Cells, string? Skipped = null);
 
 /// <summary>`nettwin check`: every intent of intents.yaml with its verdict.</summary>
 public sealed record CheckView(string Path, int Holding, int Violated, IReadOnlyList<IntentView> Intents);
@@ -39,12 +40,19 @@ public static class ReachQuestion
         return new ReachView(dst.Label, proto, p ?? port, via, Reachability.To(f, dst, protocol, p ?? port, via));
     }
 
-    public static MatrixView Matrix(Forwarder f, TransportProtocol protocol, int port)
+    /// <summary>The matrix; with <paramref name="maxTraces"/>, not computed when it would take more traces than that
+    /// (the report keeps its size bounded on large estates and says so).</summary>
+    public static MatrixView Matrix(Forwarder f, TransportProtocol protocol, int port, long? maxTraces = null)
     {
         var dests = Reachability.Destinations(f);
-        var cells = Reachability.Matrix(f, protocol, port);
-        return new MatrixView(protocol.ToString().ToLowerInvariant(), port, Reachability.WorkloadSubnets(f.Topology).Count, dests.Count,
-            dests.Sum(d => d.Classes.Length), cells);
+        var sources = Reachability.WorkloadSubnets(f.Topology).Count;
+        var classes = dests.Sum(d => d.Classes.Length);
+        var proto = protocol.ToString().ToLowerInvariant();
+        if (maxTraces is { } max && (long)sources * classes > max)
+            return new MatrixView(proto, port, sources, dests.Count, classes, [],
+                string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"not computed here: {sources:N0} subnets x {classes:N0} address classes is {(long)sources * classes:N0} traces; run nettwin reach --matrix"));
+        return new MatrixView(proto, port, sources, dests.Count, classes, Reachability.Matrix(f, protocol, port));
     }
 
     public static bool KnownNode(Topology t, string name) =>

@@ -21,6 +21,10 @@ public sealed record SubnetRoutesView(string Subnet, string? RouteTable, IReadOn
 
 public static class ReportQuestion
 {
+    /// <summary>The most traces the report's reachability section runs (about 10 s on the bench machine); larger
+    /// estates get the matrix from `nettwin reach --matrix`.</summary>
+    public const long MatrixBudget = 20_000;
+
     public static ReportAnswer Ask(EstateInput input)
     {
         var topology = input.Load();
@@ -39,6 +43,6 @@ public static class ReportQuestion
         var traces = results.Select(r => r.Flow is null ? null
             : TraceQuestion.View(Endpoints.Resolve(topology, r.Intent.From), Endpoints.Resolve(topology, r.Intent.To), r.Flow)).ToList();
         return new ReportAnswer(input.Path, input.ChangeSets, Inventory.Of(topology), FindingsJson.Of(findings), routing, TunnelsQuestion.Ask(planes.Tunnels),
-            new IntentsSection(check, traces), ReachQuestion.Matrix(forwarder, Model.TransportProtocol.Tcp, 443));
+            new IntentsSection(check, traces), ReachQuestion.Matrix(forwarder, Model.TransportProtocol.Tcp, 443, MatrixBudget));
     }
 }

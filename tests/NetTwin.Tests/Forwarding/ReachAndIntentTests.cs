@@ -160,4 +160,17 @@ public class ReachAndIntentTests
         Assert.Equal(2, reach.ExitCode);
         Assert.Contains("--via nobody: no device, gateway", reach.Err);
     }
+
+    [Fact]
+    public void TheReportsMatrixStaysWithinItsBudget()
+    {
+        var topology = NetTwin.Formats.Yaml.TopologyLoader.Load(S0, [C0("solution4-hub-vpn.yaml")]);
+        var f = new NetTwin.Forwarding.Forwarder(NetTwin.Ipsec.Planes.Compute(topology));
+        var over = NetTwin.Questions.ReachQuestion.Matrix(f, NetTwin.Model.TransportProtocol.Tcp, 443, maxTraces: 9);
+        Assert.Empty(over.Cells);
+        Assert.Equal("not computed here: 2 subnets x 5 address classes is 10 traces; run nettwin reach --matrix", over.Skipped);
+        var within = NetTwin.Questions.ReachQuestion.Matrix(f, NetTwin.Model.TransportProtocol.Tcp, 443, maxTraces: 10);
+        Assert.Null(within.Skipped);
+        Assert.Equal(8, within.Cells.Count);
+    }
 }
