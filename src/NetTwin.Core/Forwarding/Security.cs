@@ -18,14 +18,8 @@ public static class NsgEvaluation
     /// <summary>The Azure platform address of the health probes and DNS (service tag AzureLoadBalancer, G3, G5).</summary>
     public static readonly Prefix AzureLoadBalancer = Prefix.Parse("168.63.129.16/32");
 
-    private static readonly Prefix[] NotInternet =
-    [
-        Prefix.Parse("10.0.0.0/8"), Prefix.Parse("172.16.0.0/12"), Prefix.Parse("192.168.0.0/16"), Prefix.Parse("100.64.0.0/10"),
-        Prefix.Parse("169.254.0.0/16"), Prefix.Parse("127.0.0.0/8"), Prefix.Parse("0.0.0.0/8"), Prefix.Parse("224.0.0.0/3"),
-    ];
-
     /// <summary>True for an address the internet routes (service tag Internet).</summary>
-    public static bool IsInternet(Ipv4 ip) => !NotInternet.Any(p => p.Contains(ip));
+    public static bool IsInternet(Ipv4 ip) => AddressRanges.IsPublic(ip);
 
     /// <summary>The default rules of every NSG (rule G3), as Azure names them in effective security rules.</summary>
     public static readonly ImmutableArray<SecurityRule> DefaultRules =

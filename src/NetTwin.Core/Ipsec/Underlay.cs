@@ -85,14 +85,8 @@ public static class Underlay
             : UnderlayAnswer.Unreachable(
                 $"{q.Source} -> {q.Destination}: {(IsPublic(q.Source) ? q.Destination : q.Source)} is not a public address and no routing engine answers for private underlays");
 
-    private static readonly Prefix[] NonPublic =
-    [
-        Prefix.Parse("0.0.0.0/8"), Prefix.Parse("10.0.0.0/8"), Prefix.Parse("100.64.0.0/10"), Prefix.Parse("127.0.0.0/8"),
-        Prefix.Parse("169.254.0.0/16"), Prefix.Parse("172.16.0.0/12"), Prefix.Parse("192.168.0.0/16"), Prefix.Parse("224.0.0.0/3"),
-    ];
-
     /// <summary>Not RFC 1918, RFC 6598, loopback, link-local, multicast or reserved.</summary>
-    public static bool IsPublic(Ipv4 ip) => !NonPublic.Any(p => p.Contains(ip));
+    public static bool IsPublic(Ipv4 ip) => AddressRanges.IsPublic(ip);
 
     /// <summary>Asks the oracle both directions with the tunnel down (can it come up?) and, when reachable, with the
     /// tunnel up (does the underlay then move into the tunnel itself?).</summary>

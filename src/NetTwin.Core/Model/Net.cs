@@ -140,3 +140,17 @@ public sealed record SourceRef(string File, int Line, int Column)
     public static readonly SourceRef None = new("", 0, 0);
     public override string ToString() => Line > 0 ? $"{File}:{Line}:{Column}" : File;
 }
+
+/// <summary>The address ranges the internet does not route: RFC 1918, RFC 6598 shared space, loopback, link-local,
+/// "this network", multicast and reserved. Everything else is public (the Internet service tag, tunnel endpoints
+/// reached over the internet).</summary>
+public static class AddressRanges
+{
+    public static readonly System.Collections.Immutable.ImmutableArray<Prefix> NotPublic =
+    [
+        Prefix.Parse("0.0.0.0/8"), Prefix.Parse("10.0.0.0/8"), Prefix.Parse("100.64.0.0/10"), Prefix.Parse("127.0.0.0/8"),
+        Prefix.Parse("169.254.0.0/16"), Prefix.Parse("172.16.0.0/12"), Prefix.Parse("192.168.0.0/16"), Prefix.Parse("224.0.0.0/3"),
+    ];
+
+    public static bool IsPublic(Ipv4 ip) => !NotPublic.Any(p => p.Contains(ip));
+}

@@ -14,10 +14,6 @@ namespace NetTwin.WhatIf;
 /// classes whose verdict and path are equal on both sides are left out, the rest are merged back into ranges.</summary>
 public static class FlowDiff
 {
-    // The ranges NsgEvaluation.IsInternet excludes: boundaries between internet and non-internet destinations.
-    private static readonly Prefix[] NotInternet =
-        [.. new[] { "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16", "127.0.0.0/8", "0.0.0.0/8", "224.0.0.0/3" }.Select(Prefix.Parse)];
-
     // Never a unicast host anywhere: a class here is skipped unless a NIC or device owns the address.
     private static readonly Prefix[] NoHosts = [.. new[] { "0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/3" }.Select(Prefix.Parse)];
 
@@ -31,7 +27,7 @@ public static class FlowDiff
         var (bt, at) = (before.Topology, after.Topology);
         var cuts = new SortedSet<ulong> { 0, 1UL << 32 };
         void Cut(Prefix p) { cuts.Add(p.First.Value); cuts.Add((ulong)p.Last.Value + 1); }
-        foreach (var p in NotInternet) Cut(p);
+        foreach (var p in AddressRanges.NotPublic) Cut(p); // boundaries between internet and non-internet destinations
         foreach (var planes in new[] { before, after })
         {
             var t = planes.Topology;
