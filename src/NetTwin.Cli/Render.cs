@@ -104,11 +104,27 @@ internal static partial class Render
             w.WriteLine($"{report.Validation.Errors} error(s), {report.Validation.Warnings} warning(s).");
         }
         Heading(w, "Routing");
-        foreach (var subnet in report.Routing.Subnets)
+        if (report.Routing.Subnets.Count > SubnetTablesListed)
+        {
+            // A large estate: one line per subnet; `nettwin routes` (or the JSON report) has the rows.
+            Table(w, ["Subnet", "Route table", "Routes", "User", "Invalid", "Shadowed", "0.0.0.0/0 goes to"],
+                report.Routing.Subnets.Select(x => new[]
+                {
+                    x.Subnet, x.RouteTable ?? "", (x.Routes.Count + x.Omitted).ToString(), x.Routes.Count(r => r.Source == "User").ToString(),
+                    x.Routes.Count(r => r.State == "Invalid").ToString(), x.Routes.Count(r => r.Shadowed).ToString(),
+                    x.Routes.FirstOrDefault(r => r.State == "Active" && r.AddressPrefix.Contains("0.0.0.0/0")) is { } d
+                        ? d.NextHopType + (d.NextHopIpAddress.Count > 0 ? " " + string.Join(" ", d.NextHopIpAddress) : "") + (d.Shadowed ? " (shadowed)" : "") : "",
+                }), $"Effective routes of {report.Routing.Subnets.Count} workload subnets (nettwin routes PATH --subnet VNET/SUBNET lists one)");
+        }
+        else foreach (var subnet in report.Routing.Subnets)
+        {
             Table(w, ["Source", "State", "Address Prefix", "Next Hop Type", "Next Hop IP", "Why"],
                 subnet.Routes.Select(v => new[] { v.Source, v.State + (v.Shadowed ? " (shadowed)" : ""), string.Join(" ", v.AddressPrefix), v.NextHopType,
                     string.Join(" ", v.NextHopIpAddress), v.Explanation }),
                 $"Effective routes of {subnet.Subnet}" + (subnet.RouteTable is null ? "" : $" (route table {subnet.RouteTable})"));
+            if (subnet.Omitted > 0)
+                w.WriteLine($"{subnet.Subnet}: {subnet.Omitted} more Active routes not listed (nettwin routes PATH --subnet {subnet.Subnet} shows them all).");
+        }
         if (report.Routing.BgpSessions.Count > 0)
             Table(w, ["Speaker", "Neighbor", "ASN", "State", "RoutesReceived", "Reason"],
                 report.Routing.BgpSessions.Select(p => new[] { p.Speaker, p.Neighbor, p.Asn?.ToString() ?? "", p.State, p.RoutesReceived.ToString(), p.Reason ?? "" }),
@@ -132,6 +148,9 @@ internal static partial class Render
         else if (report.Reachability.Cells.Count == 0) w.WriteLine("No workload subnet with a destination to reach.");
         else Matrix(w, report.Reachability);
     }
+
+    /// <summary>Up to this many workload subnets, the report prints each one's effective routes; beyond, one line each.</summary>
+    private const int SubnetTablesListed = 20;
 
     public static void Tunnels(TextWriter w, TunnelsView view)
     {

@@ -17,13 +17,29 @@ public sealed record IntentsSection(CheckView Check, IReadOnlyList<TraceView?> T
 /// shadowed) and the routes that surprise (Invalid, shadowed), every BGP session, and the routing notes.</summary>
 public sealed record RoutingSection(IReadOnlyList<SubnetRoutesView> Subnets, IReadOnlyList<PeerStatusView> BgpSessions, IReadOnlyList<string> Notes);
 
-public sealed record SubnetRoutesView(string Subnet, string? RouteTable, IReadOnlyList<RouteView> Routes);
+/// <param name="Omitted">How many Active, unshadowed routes of the subnet are not listed (a large table: the report
+/// keeps the routes that surprise — User, Invalid, shadowed — and the first of the rest; `nettwin routes` shows all).</param>
+public sealed record SubnetRoutesView(string Subnet, string? RouteTable, IReadOnlyList<RouteView> Routes, int Omitted = 0);
 
 public static class ReportQuestion
 {
     /// <summary>The most traces the report's reachability section runs (about 10 s on the bench machine); larger
     /// estates get the matrix from `nettwin reach --matrix`.</summary>
     public const long MatrixBudget = 20_000;
+
+    /// <summary>A subnet's table is listed whole up to this many routes; larger ones are summarised.</summary>
+    public const int RoutesListed = 40;
+
+    private static SubnetRoutesView Summarised(RoutesView v)
+    {
+        if (v.Value.Count <= RoutesListed) return new SubnetRoutesView(v.Subnet, v.RouteTable, v.Value);
+        bool Surprising(RouteView r) => r.Source == "User" || r.State == "Invalid" || r.Shadowed;
+        var surprising = v.Value.Where(Surprising).ToHashSet();
+        var room = Math.Max(0, RoutesListed - surprising.Count);
+        var rest = v.Value.Where(r => !surprising.Contains(r)).Take(room).ToHashSet();
+        var kept = v.Value.Where(r => surprising.Contains(r) || rest.Contains(r)).ToList();
+        return new SubnetRoutesView(v.Subnet, v.RouteTable, kept, v.Value.Count - kept.Count);
+    }
 
     public static ReportAnswer Ask(EstateInput input)
     {
@@ -33,7 +49,7 @@ public static class ReportQuestion
         var cp = planes.Routing;
         var subnets = topology.Subnets.Where(s => s.HoldsWorkloads).OrderBy(s => s.Id, StringComparer.Ordinal)
             .Select(s => RoutesQuestion.Ask(cp, s.Id, null)!)
-            .Select(v => new SubnetRoutesView(v.Subnet, v.RouteTable, v.Value)).ToList();
+            .Select(v => Summarised(v)).ToList();
         var routing = new RoutingSection(subnets, BgpQuestion.Peers(cp, null),
             cp.Notes.Select(n => $"rule {n.Rule}: {n.Subject}: {n.Message}").Distinct().ToList());
         var forwarder = new Forwarder(planes);

@@ -173,4 +173,34 @@ public class ReachAndIntentTests
         Assert.Null(within.Skipped);
         Assert.Equal(8, within.Cells.Count);
     }
+
+    [Fact]
+    public void TheReportSummarisesLargeRouteTablesAndKeepsTheSurprises()
+    {
+        // 45 more on-premises prefixes over ExpressRoute: tenant's table outgrows what the report lists.
+        var prefixes = string.Join("\n", Enumerable.Range(0, 45).Select(i => $"{new string(' ', 14)}- prefix: 10.50.{i}.0/24"));
+        var change = Path.Combine(Nt.TempTopology(("c.yaml", $$"""
+            changes:
+              - set:
+                  resource: expressRouteCircuits/er-circuit
+                  properties:
+                    peerings:
+                      - peeringType: AzurePrivatePeering
+                        peerASN: 65001
+                        primaryPeerAddressPrefix: 172.31.255.0/30
+                        secondaryPeerAddressPrefix: 172.31.255.4/30
+                        vlanId: 100
+                        peerAdvertisedRoutes:
+                          - prefix: 10.1.0.0/16
+            """ + "\n" + prefixes + "\n")), "c.yaml");
+        var routes = Json("routes", S0, "--apply", C0("solution4-hub-vpn.yaml"), "--apply", change, "--subnet", "vdi-vnet/tenant", "-o", "json")
+            .GetProperty("value").GetArrayLength();
+        var report = Json("report", S0, "--apply", C0("solution4-hub-vpn.yaml"), "--apply", change, "-o", "json");
+        var tenant = report.GetProperty("routing").GetProperty("subnets").EnumerateArray().Single(x => x.GetProperty("subnet").GetString() == "vdi-vnet/tenant");
+        var listed = tenant.GetProperty("routes").EnumerateArray().ToList();
+        Assert.Equal(40, listed.Count);
+        Assert.Equal(routes - 40, tenant.GetProperty("omitted").GetInt32());
+        // The shadowed default route (rule B9) is a surprise: always listed.
+        Assert.Contains(listed, r => r.GetProperty("shadowed").GetBoolean() && r.GetProperty("addressPrefix")[0].GetString() == "0.0.0.0/0");
+    }
 }
