@@ -117,4 +117,15 @@ public class GeneratorTests
                 Assert.False(spaces[i - 1].Overlaps(spaces[i]), $"{spec.Name}: {spaces[i - 1]} overlaps {spaces[i]}");
         }
     }
+
+    [Fact]
+    public void TheReportOfAnEstateWithManySubnetsListsOneLinePerSubnet()
+    {
+        // The small estate has 21 workload subnets: more than the report prints tables for.
+        var folder = EstateGenerator.Generate(EstateSpec.Small).WriteToTemp();
+        var r = NetTwin.Tests.Support.Nt.Run("report", folder);
+        Assert.True(r.ExitCode is 0 or 1, r.Err);
+        Assert.Contains("Effective routes of 21 workload subnets (nettwin routes PATH --subnet VNET/SUBNET lists one)", r.Out);
+        Assert.DoesNotContain("Effective routes of spoke-", r.Out);
+    }
 }
