@@ -85,7 +85,7 @@ public static class Differ
         var sessions = same ? [] : CompareSessions(before.Routing.Bgp, after.Routing.Bgp);
         var learned = same ? [] : CompareLearned(before.Routing, after.Routing);
         var tunnels = same ? [] : CompareTunnels(before.Tunnels, after.Tunnels);
-        return new Differences(findings, routes, sessions, learned, tunnels, FlowDiff.Compare(before.Planes, after.Planes), CompareIntents(before.IntentResults, after.IntentResults), []);
+        return new Differences(findings, routes, sessions, learned, tunnels, FlowDiff.Compare(before.Planes, after.Planes, touchedOnly: scope.Routing == RoutingScope.RouteTables ? scope.TouchedSubnets : null), CompareIntents(before.IntentResults, after.IntentResults), []);
     }
 
     public static IReadOnlyList<FindingChange> CompareFindings(IReadOnlyList<Finding> before, IReadOnlyList<Finding> after)

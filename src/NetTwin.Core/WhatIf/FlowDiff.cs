@@ -22,7 +22,13 @@ public static class FlowDiff
         public bool SameAs(Verdict o) => Text == o.Text && Path.SequenceEqual(o.Path) && ReplyPath.SequenceEqual(o.ReplyPath);
     }
 
-    public static IReadOnlyList<FlowChange> Compare(Planes before, Planes after, TransportProtocol protocol = TransportProtocol.Tcp, int port = 443)
+    /// <param name="touchedOnly">When only route tables changed (what-if scope RouteTables): the subnets whose tables
+    /// changed. A flow that neither starts nor ends in one of them, where none of them holds a forwarding device
+    /// (an appliance NIC or a firewall: the only way a packet leaves a subnet it is not addressed to), performs no
+    /// lookup there and passes no NSG there, so it walks the same on both sides: only the flows from and to those
+    /// subnets are traced. Null: every flow.</param>
+    public static IReadOnlyList<FlowChange> Compare(Planes before, Planes after, TransportProtocol protocol = TransportProtocol.Tcp, int port = 443,
+        IReadOnlySet<string>? touchedOnly = null)
     {
         var (bt, at) = (before.Topology, after.Topology);
         var cuts = new SortedSet<ulong> { 0, 1UL << 32 };
@@ -57,7 +63,13 @@ public static class FlowDiff
         // What does not depend on the pair is resolved once per side: each interval's target, each source's endpoint.
         var (tb, ta) = (Targets(bt, intervals), Targets(at, intervals));
         var (fromBefore, fromAfter) = (Sources(bt, sources), Sources(at, sources));
-        var work = sources.SelectMany((s, si) => intervals.Select((iv, ii) => (Source: s, iv.Lo, iv.Hi, si, ii))).ToList();
+        var touched = touchedOnly is { Count: > 0 } ts && !HoldsForwarder(bt, ts) && !HoldsForwarder(at, ts)
+            ? ts.SelectMany(id => new[] { bt.Subnet(id), at.Subnet(id) }).OfType<Subnet>().Select(x => x.AddressPrefix).Distinct().ToList()
+            : null;
+        bool Relevant(string source, ulong lo, ulong hi) =>
+            touched is null || touchedOnly!.Contains(source) || touched.Any(p => p.First.Value <= lo && hi <= p.Last.Value);
+        var work = sources.SelectMany((s, si) => intervals.Select((iv, ii) => (Source: s, iv.Lo, iv.Hi, si, ii)))
+            .Where(w => Relevant(w.Source, w.Lo, w.Hi)).ToList();
         var rows = new (Verdict? Before, Verdict? After)[work.Count];
         Parallel.For(0, work.Count, i =>
         {
@@ -85,6 +97,12 @@ public static class FlowDiff
                 g.B?.Text ?? "(no such source)", g.A?.Text ?? "(no such source)", g.B?.Path ?? [], g.A?.Path ?? []))
             .OrderBy(f => f.From, StringComparer.Ordinal).ThenBy(f => f.To, StringComparer.Ordinal).ThenBy(f => f.Destinations[0], StringComparer.Ordinal)];
     }
+
+    /// <summary>True when one of the subnets holds an appliance NIC (IP forwarding) or an Azure Firewall.</summary>
+    private static bool HoldsForwarder(Topology t, IReadOnlySet<string> subnets) =>
+        t.AzureFirewalls.Any(f => subnets.Contains(f.Subnet))
+        || t.NetworkInterfaces.Any(n => subnets.Contains(n.Subnet)
+            && (n.EnableIPForwarding || (n.VirtualMachine is { } vm && t.VirtualMachine(vm)?.Appliance is not null)));
 
     private static string Key(Verdict? v) => v is null ? "-" : $"{v.To}|{v.Text}|{string.Join(">", v.Path)}|{string.Join(">", v.ReplyPath)}";
 

@@ -38,4 +38,46 @@ public class IncrementalEquivalenceTests
             Assert.Equal(FailureSweep.RoutesLostInFull(baseline.Routing, failed), FailureSweep.RoutesLost(baseline.Routing, failed));
         }
     }
+
+    public static TheoryData<string, string[]> RouteTableChanges() => new()
+    {
+        { "s0-proxy-tunnel", ["solution4-hub-vpn.yaml", "app-default-udr.yaml"] },
+        { "s0-proxy-tunnel", ["solution4-hub-vpn.yaml", "app-half-default-udr.yaml"] },
+        { "s0-proxy-tunnel", ["solution4-hub-vpn.yaml", "app-no-propagation.yaml"] },
+    };
+
+    /// <summary>The flow diff of a route-table-only change, traced only from and to the touched subnets, equals the
+    /// diff over every flow (the baseline is everything but the last change set).</summary>
+    [Theory]
+    [MemberData(nameof(RouteTableChanges))]
+    public void FlowDiffOverTouchedSubnetsEqualsTheFullDiff(string example, string[] changes)
+    {
+        var before = TopologyLoader.Load(Nt.Example(example), changes[..^1].Select(c => Nt.Change(example, c)));
+        var after = TopologyLoader.Load(Nt.Example(example), changes.Select(c => Nt.Change(example, c)));
+        AssertSameFlowDiff(before, after);
+    }
+
+    [Fact]
+    public void FlowDiffOverTouchedSubnetsEqualsTheFullDiffOnTheSmallGeneratedEstate()
+    {
+        var folder = EstateGenerator.Generate(EstateSpec.Small).WriteToTemp();
+        try
+        {
+            var before = TopologyLoader.Load(folder);
+            AssertSameFlowDiff(before, TopologyLoader.Load(folder, [Path.Combine(folder, "changes", "one-udr.yaml")]));
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+
+    private static void AssertSameFlowDiff(Topology before, Topology after)
+    {
+        var scope = ChangeScope.Of(before, after);
+        Assert.Equal(RoutingScope.RouteTables, scope.Routing);
+        var (b, a) = (Planes.Compute(before), Planes.Compute(after));
+        var full = FlowDiff.Compare(b, a);
+        var touched = FlowDiff.Compare(b, a, touchedOnly: scope.TouchedSubnets);
+        Assert.Equal(full.Select(Show), touched.Select(Show));
+    }
+
+    private static string Show(FlowChange f) => $"{f.From} -> {f.To} [{string.Join(" ", f.Destinations)}] {f.Change}: {f.Before} => {f.After}";
 }
