@@ -104,6 +104,8 @@ internal static partial class Render
             w.WriteLine($"{report.Validation.Errors} error(s), {report.Validation.Warnings} warning(s).");
         }
         Heading(w, "Routing");
+        if (report.Validation.Errors > 0)
+            w.WriteLine("Azure would refuse this topology (see Validation): the routes, tunnels and traces below are computed as written, to show what the design would do.");
         if (report.Routing.Subnets.Count > SubnetTablesListed)
         {
             // A large estate: one line per subnet; `nettwin routes` (or the JSON report) has the rows.
