@@ -14,7 +14,11 @@ public sealed record Planes(ControlPlane Routing, TunnelsAnswer Tunnels)
 {
     public Topology Topology => Routing.Topology;
 
-    public static Planes Compute(Topology t)
+    public static Planes Compute(Topology t) => Compute(t, skipKnownToRouting: true);
+
+    /// <summary><paramref name="skipKnownToRouting"/> false: every down tunnel goes into the second pass (the plain
+    /// definition, kept for the equivalence test).</summary>
+    internal static Planes Compute(Topology t, bool skipKnownToRouting)
     {
         var first = ControlPlane.Compute(t);
         if (!t.Connections.Any(c => c.ConnectionType is ConnectionType.IPsec or ConnectionType.Vnet2Vnet))
@@ -22,10 +26,17 @@ public sealed record Planes(ControlPlane Routing, TunnelsAnswer Tunnels)
         var tunnels = Ipsec.Tunnels.Evaluate(t, RoutedUnderlay.Of(first), d => d.Configuration);
         var down = new Dictionary<(string, int), string>();
         foreach (var r in tunnels.Connections)
-            foreach (var i in r.Instances.Where(i => i.State != TunnelState.Up))
+            foreach (var i in r.Instances.Where(i => i.State != TunnelState.Up && !(skipKnownToRouting && KnownToRouting(t, r, i))))
                 down[(r.Connection, i.Instance)] = i.State == TunnelState.Recursive ? $"recursive: {i.Reason}" : i.Reason;
         if (down.Count == 0) return new(first, tunnels);
         var routing = ControlPlane.Compute(t, new RoutingOptions { TunnelDown = (c, i) => down.GetValueOrDefault((c.Name, i)) });
         return new(routing, tunnels);
     }
+
+    /// <summary>A tunnel down because its own connection or gateway instance is failed by a change set: the routing
+    /// engine already takes those down (their sessions and routes are gone in the first pass, with the failure as the
+    /// reason), so they alone need no second pass.</summary>
+    private static bool KnownToRouting(Topology t, TunnelReport r, InstanceTunnel i) =>
+        t.IsFailed(new Failure(FailureKind.Connection, r.Connection))
+        || t.IsFailed(new Failure(FailureKind.GatewayInstance, r.Gateway, i.Instance));
 }

@@ -80,4 +80,37 @@ public class IncrementalEquivalenceTests
     }
 
     private static string Show(FlowChange f) => $"{f.From} -> {f.To} [{string.Join(" ", f.Destinations)}] {f.Change}: {f.Before} => {f.After}";
+
+    /// <summary>Tunnels down only because their own connection or instance is failed need no second routing pass:
+    /// the planes equal those of the plain two-pass definition for every failure case.</summary>
+    [Theory]
+    [MemberData(nameof(Examples))]
+    public void PlanesWithoutTheRedundantSecondPassEqualThePlainOnesForEveryFailure(string example) =>
+        AssertSamePlanesForEveryFailure(TopologyLoader.Load(Nt.Example(example)));
+
+    [Fact]
+    public void PlanesWithoutTheRedundantSecondPassEqualThePlainOnesOnTheSmallGeneratedEstate()
+    {
+        var folder = EstateGenerator.Generate(EstateSpec.Small).WriteToTemp();
+        try { AssertSamePlanesForEveryFailure(TopologyLoader.Load(folder)); }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+
+    private static void AssertSamePlanesForEveryFailure(Topology t)
+    {
+        var baseline = EstateAnalysis.Of(t);
+        foreach (var f in FailureSweep.Candidates(baseline).Append(null))
+        {
+            var failed = f is null ? t : t with { Failures = t.Failures.Add(f) };
+            Assert.Equal(Fingerprint(Planes.Compute(failed, skipKnownToRouting: false)), Fingerprint(Planes.Compute(failed)));
+        }
+    }
+
+    private static string[] Fingerprint(Planes p) =>
+    [
+        .. p.Routing.Bgp.Sessions.Select(s => $"{s.Local.Speaker}|{s.Local.PeerAddress}|{s.Remote?.Speaker}|{s.State}|{s.Reason}|{s.PrefixesReceived}"),
+        .. p.Routing.AllSubnetTables().SelectMany(x => x.Table.Routes.Select(r => $"{x.Subnet.Id}|{r}|{r.Explanation}")),
+        .. p.Routing.Topology.VirtualNetworkGateways.SelectMany(g => p.Routing.Bgp.LearnedRoutes(g.Name).Select(r => $"{g.Name}|{r}")),
+        .. p.Tunnels.Connections.Select(c => $"{c.Connection}|{c.State}|{c.Reason}"),
+    ];
 }
