@@ -69,8 +69,9 @@ public static class Reachability
         return [.. list.Select(x => new MatrixDestination(x.Name, x.Prefix, Classes(x.Prefix, cuts)))];
     }
 
-    /// <summary>Every prefix some route table, NSG, firewall, selector or router distinguishes.</summary>
-    private static SortedSet<Prefix> Boundaries(Forwarder f)
+    /// <summary>Every prefix some route table, NSG, firewall, selector or router distinguishes (the boundaries of the
+    /// matrix's classes; the what-if flow diff adds its own to them).</summary>
+    public static SortedSet<Prefix> Boundaries(Forwarder f)
     {
         var t = f.Topology;
         var set = new SortedSet<Prefix>();

@@ -34,32 +34,19 @@ public static class FlowDiff
         var cuts = new SortedSet<ulong> { 0, 1UL << 32 };
         void Cut(Prefix p) { cuts.Add(p.First.Value); cuts.Add((ulong)p.Last.Value + 1); }
         foreach (var p in AddressRanges.NotPublic) Cut(p); // boundaries between internet and non-internet destinations
-        foreach (var planes in new[] { before, after })
+        var (fb, fa) = (new Forwarder(before), new Forwarder(after));
+        foreach (var f in new[] { fb, fa })
         {
-            var t = planes.Topology;
-            foreach (var s in t.Subnets) Cut(s.AddressPrefix);
-            foreach (var v in t.VirtualNetworks) foreach (var p in v.AddressPrefixes) Cut(p);
-            foreach (var l in t.LocalNetworkGateways) foreach (var p in l.AddressPrefixes) Cut(p);
-            foreach (var d in t.OnPremisesDevices)
-            {
-                foreach (var p in Endpoints.DeviceNetworks(d)) Cut(p);
-                foreach (var r in planes.Routing.Bgp.DeviceRoutes(d.Name)?.Routes ?? []) Cut(r.Prefix);
-            }
-            foreach (var c in t.ExpressRouteCircuits) foreach (var pe in c.Peerings) foreach (var r in pe.PeerAdvertisedRoutes) Cut(r.Prefix);
-            foreach (var (_, table) in planes.Routing.AllSubnetTables()) foreach (var r in table.Routes) Cut(r.AddressPrefix);
-            // What reach --matrix also separates: NSG and firewall rule prefixes, appliance OS routes, negotiated selectors.
-            foreach (var a in t.NetworkSecurityGroups.SelectMany(n => n.SecurityRules.SelectMany(r => r.SourceAddressPrefixes.Concat(r.DestinationAddressPrefixes))))
-                if (a.Prefix is { } p) Cut(p);
-            foreach (var a in t.AzureFirewalls.SelectMany(fw => fw.NetworkRuleCollections.SelectMany(c => c.Rules.SelectMany(r => r.SourceAddresses.Concat(r.DestinationAddresses)))))
-                if (a.Prefix is { } p) Cut(p);
-            foreach (var v in t.VirtualMachines) foreach (var r in v.Appliance?.Routes ?? []) Cut(r.AddressPrefix);
-            foreach (var c in planes.Tunnels.Connections) foreach (var sa in c.Selectors) foreach (var p in sa.Selector.Local.Concat(sa.Selector.Remote)) Cut(p);
+            // What reach --matrix separates (tables, NSG and firewall rules, sites, circuits, appliance and router
+            // routes, selectors, gateway routes), plus the devices' declared networks and every effective route.
+            foreach (var p in Reachability.Boundaries(f)) Cut(p);
+            foreach (var d in f.Topology.OnPremisesDevices) foreach (var p in Endpoints.DeviceNetworks(d)) Cut(p);
+            foreach (var (_, table) in f.Routing.AllSubnetTables()) foreach (var r in table.Routes) Cut(r.AddressPrefix);
         }
         var bounds = cuts.ToList();
         var intervals = Enumerable.Range(0, bounds.Count - 1).Select(i => (Lo: bounds[i], Hi: bounds[i + 1] - 1)).ToList();
 
         var sources = bt.Subnets.Concat(at.Subnets).Where(s => s.HoldsWorkloads).Select(s => s.Id).Distinct().Order(StringComparer.Ordinal).ToList();
-        var (fb, fa) = (new Forwarder(before), new Forwarder(after));
         // What does not depend on the pair is resolved once per side: each interval's target, each source's endpoint.
         var (tb, ta) = (Targets(bt, intervals), Targets(at, intervals));
         var (fromBefore, fromAfter) = (Sources(bt, sources), Sources(at, sources));
