@@ -211,21 +211,7 @@ public class DispositionTests
     {
         // Rule B6: on-premises advertises 0.0.0.0/0 over private peering; the Default Internet route turns Invalid and
         // internet traffic leaves through the circuit.
-        var forced = ChangeFile("""
-            changes:
-              - set:
-                  resource: expressRouteCircuits/er-circuit
-                  properties:
-                    peerings:
-                      - peeringType: AzurePrivatePeering
-                        peerASN: 65001
-                        primaryPeerAddressPrefix: 172.31.255.0/30
-                        secondaryPeerAddressPrefix: 172.31.255.4/30
-                        vlanId: 100
-                        peerAdvertisedRoutes:
-                          - prefix: 0.0.0.0/0
-                          - prefix: 10.1.0.0/16
-            """);
+        var forced = S0CircuitAdvertising(["0.0.0.0/0", "10.1.0.0/16"]);
         var r = Trace("s0-proxy-tunnel", [], "app-vm1", "8.8.8.8", extraChangeFiles: forced);
         Assert.Equal("EXITS_TO_INTERNET", r.Disposition);
         Assert.Equal(["app-vm1 Start", "app-vnet/app Route", "ERgw001 Gateway", "er-circuit Circuit", "er-circuit Deliver"], Hops(r.Request));

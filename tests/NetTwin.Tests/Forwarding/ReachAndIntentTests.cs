@@ -178,21 +178,7 @@ public class ReachAndIntentTests
     public void TheReportSummarisesLargeRouteTablesAndKeepsTheSurprises()
     {
         // 45 more on-premises prefixes over ExpressRoute: tenant's table outgrows what the report lists.
-        var prefixes = string.Join("\n", Enumerable.Range(0, 45).Select(i => $"{new string(' ', 14)}- prefix: 10.50.{i}.0/24"));
-        var change = Path.Combine(Nt.TempTopology(("c.yaml", $$"""
-            changes:
-              - set:
-                  resource: expressRouteCircuits/er-circuit
-                  properties:
-                    peerings:
-                      - peeringType: AzurePrivatePeering
-                        peerASN: 65001
-                        primaryPeerAddressPrefix: 172.31.255.0/30
-                        secondaryPeerAddressPrefix: 172.31.255.4/30
-                        vlanId: 100
-                        peerAdvertisedRoutes:
-                          - prefix: 10.1.0.0/16
-            """ + "\n" + prefixes + "\n")), "c.yaml");
+        var change = TraceKit.S0CircuitAdvertising(["10.1.0.0/16", .. Enumerable.Range(0, 45).Select(i => $"10.50.{i}.0/24")]);
         var routes = Json("routes", S0, "--apply", C0("solution4-hub-vpn.yaml"), "--apply", change, "--subnet", "vdi-vnet/tenant", "-o", "json")
             .GetProperty("value").GetArrayLength();
         var report = Json("report", S0, "--apply", C0("solution4-hub-vpn.yaml"), "--apply", change, "-o", "json");

@@ -41,6 +41,21 @@ public static class TraceKit
         return new TraceResult(JsonDocument.Parse(r.Out).RootElement);
     }
 
+    /// <summary>A change set making S0's er-circuit advertise exactly these prefixes from on-premises.</summary>
+    public static string S0CircuitAdvertising(IEnumerable<string> prefixes) => ChangeFile("""
+        changes:
+          - set:
+              resource: expressRouteCircuits/er-circuit
+              properties:
+                peerings:
+                  - peeringType: AzurePrivatePeering
+                    peerASN: 65001
+                    primaryPeerAddressPrefix: 172.31.255.0/30
+                    secondaryPeerAddressPrefix: 172.31.255.4/30
+                    vlanId: 100
+                    peerAdvertisedRoutes:
+        """ + "\n" + string.Concat(prefixes.Select(p => $"              - prefix: {p}\n")));
+
     /// <summary>A change set in a temporary file.</summary>
     public static string ChangeFile(string yaml) => Path.Combine(Nt.TempTopology(("change.yaml", yaml)), "change.yaml");
 }
