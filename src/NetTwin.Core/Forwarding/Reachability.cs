@@ -141,11 +141,14 @@ public static class Reachability
 
     /// <summary>Subnet-to-subnet and subnet-to-on-premises reachability: one trace per source subnet and destination
     /// class; adjacent classes with the same verdict and path are reported as one range.</summary>
-    public static IReadOnlyList<MatrixCell> Matrix(Forwarder f, TransportProtocol protocol = TransportProtocol.Tcp, int port = 443)
+    public static IReadOnlyList<MatrixCell> Matrix(Forwarder f, TransportProtocol protocol = TransportProtocol.Tcp, int port = 443) =>
+        Matrix(f, Destinations(f), protocol, port);
+
+    /// <summary>The same over destinations already cut into classes (<see cref="Destinations"/>).</summary>
+    public static IReadOnlyList<MatrixCell> Matrix(Forwarder f, IReadOnlyList<MatrixDestination> destinations, TransportProtocol protocol, int port)
     {
         var t = f.Topology;
         var sources = WorkloadSubnets(t);
-        var destinations = Destinations(f);
         // Each class's representative endpoint does not depend on the source: resolved once, not once per source.
         var nics = t.NetworkInterfaces.OrderBy(n => n.PrivateIPAddress).ToList();
         var targets = sources.Count == 0 ? [] : destinations.Select(d => d.Classes.Select(c => Endpoints.Of(t, Representative(t, nics, c.First, c.Last))).ToArray()).ToArray();

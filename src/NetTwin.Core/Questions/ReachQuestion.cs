@@ -52,7 +52,7 @@ public static class ReachQuestion
             return new MatrixView(proto, port, sources, dests.Count, classes, [],
                 string.Create(System.Globalization.CultureInfo.InvariantCulture,
                     $"not computed here: {sources:N0} subnets x {classes:N0} address classes is {(long)sources * classes:N0} traces; run nettwin reach --matrix"));
-        return new MatrixView(proto, port, sources, dests.Count, classes, Reachability.Matrix(f, protocol, port));
+        return new MatrixView(proto, port, sources, dests.Count, classes, Reachability.Matrix(f, dests, protocol, port));
     }
 
     public static bool KnownNode(Topology t, string name) =>
