@@ -69,9 +69,11 @@ public static class ReachQuestion
         return Check(input.Path, f, intents);
     }
 
-    public static CheckView Check(string path, Forwarder f, IReadOnlyList<Intent> intents)
+    public static CheckView Check(string path, Forwarder f, IReadOnlyList<Intent> intents) => Check(path, IntentCheck.Check(f, intents));
+
+    /// <summary>The view of intents already checked.</summary>
+    public static CheckView Check(string path, IReadOnlyList<IntentResult> results)
     {
-        var results = IntentCheck.Check(f, intents);
         var views = results.Select(r => new IntentView(r.Intent.Name, r.Intent.Kind.ToString().ToLowerInvariant(), r.Intent.From, r.Intent.To,
             r.Intent.Protocol.ToString().ToLowerInvariant(), r.Intent.Port, r.Intent.Via, r.Holds, r.Verdict, r.Intent.Source.ToString())).ToList();
         return new CheckView(path, views.Count(v => v.Holds), views.Count(v => !v.Holds), views);

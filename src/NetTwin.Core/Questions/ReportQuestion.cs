@@ -55,7 +55,7 @@ public static class ReportQuestion
         var forwarder = new Forwarder(planes);
         var intents = IntentsLoader.LoadFolder(input.Path);
         var results = IntentCheck.Check(forwarder, intents);
-        var check = ReachQuestion.Check(input.Path, forwarder, intents);
+        var check = ReachQuestion.Check(input.Path, results);
         var traces = results.Select(r => r.Flow is null ? null
             : TraceQuestion.View(Endpoints.Resolve(topology, r.Intent.From), Endpoints.Resolve(topology, r.Intent.To), r.Flow)).ToList();
         return new ReportAnswer(input.Path, input.ChangeSets, Inventory.Of(topology), FindingsJson.Of(findings), routing, TunnelsQuestion.Ask(planes.Tunnels),
