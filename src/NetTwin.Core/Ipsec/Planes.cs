@@ -14,13 +14,19 @@ public sealed record Planes(ControlPlane Routing, TunnelsAnswer Tunnels)
 {
     public Topology Topology => Routing.Topology;
 
-    public static Planes Compute(Topology t) => Compute(t, skipKnownToRouting: true);
+    public static Planes Compute(Topology t) => Compute(t, skipKnownToRouting: true, incremental: true);
 
-    /// <summary><paramref name="skipKnownToRouting"/> false: every down tunnel goes into the second pass (the plain
-    /// definition, kept for the equivalence test).</summary>
-    internal static Planes Compute(Topology t, bool skipKnownToRouting)
+    /// <summary>The planes of <paramref name="t"/>, which differs from <paramref name="baseline"/>'s topology only in
+    /// failures (a failure case, a timeline step that fails or restores elements): the control plane is recomputed
+    /// from the baseline's (<see cref="ControlPlane.Recompute"/>: BGP only where the failures reach), the tunnels are
+    /// evaluated afresh. Equal to <see cref="Compute(Topology)"/>.</summary>
+    public static Planes Recompute(Planes baseline, Topology t) => Compute(t, skipKnownToRouting: true, incremental: true, baseline.Routing);
+
+    /// <summary><paramref name="skipKnownToRouting"/> false and <paramref name="incremental"/> false: every down
+    /// tunnel goes into a second pass computed from scratch (the plain definition, kept for the equivalence tests).</summary>
+    internal static Planes Compute(Topology t, bool skipKnownToRouting, bool incremental = false, ControlPlane? reuse = null)
     {
-        var first = ControlPlane.Compute(t);
+        var first = reuse is null ? ControlPlane.Compute(t) : ControlPlane.Recompute(reuse, t);
         if (!t.Connections.Any(c => c.ConnectionType is ConnectionType.IPsec or ConnectionType.Vnet2Vnet))
             return new(first, new TunnelsAnswer([], [], []));
         var tunnels = Ipsec.Tunnels.Evaluate(t, RoutedUnderlay.Of(first), d => d.Configuration);
@@ -29,7 +35,9 @@ public sealed record Planes(ControlPlane Routing, TunnelsAnswer Tunnels)
             foreach (var i in r.Instances.Where(i => i.State != TunnelState.Up && !(skipKnownToRouting && KnownToRouting(t, r, i))))
                 down[(r.Connection, i.Instance)] = i.State == TunnelState.Recursive ? $"recursive: {i.Reason}" : i.Reason;
         if (down.Count == 0) return new(first, tunnels);
-        var routing = ControlPlane.Compute(t, new RoutingOptions { TunnelDown = (c, i) => down.GetValueOrDefault((c.Name, i)) });
+        var options = new RoutingOptions { TunnelDown = (c, i) => down.GetValueOrDefault((c.Name, i)) };
+        // The second pass differs from the first only in the tunnels now known down: BGP runs again only where they are.
+        var routing = incremental ? ControlPlane.Recompute(first, t, options) : ControlPlane.Compute(t, options);
         return new(routing, tunnels);
     }
 

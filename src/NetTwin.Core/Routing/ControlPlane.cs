@@ -20,6 +20,9 @@ public sealed class ControlPlane
     private readonly ConcurrentDictionary<string, Lazy<VnetRoutes>> _vnets = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Vnet, string? Table, string Endpoints), Lazy<EffectiveRouteTable>> _tables = new();
     private readonly ConcurrentDictionary<(string? Table, string? Hub), Lazy<UserRouteLayer>> _layers = new();
+    private readonly Dictionary<string, List<RoutingNote>> _hubNotes = new(StringComparer.Ordinal);
+    private string[]? _componentKeys;
+    private string[] ComponentKeys => LazyInitializer.EnsureInitialized(ref _componentKeys, () => BgpComponents.Of(Bgp.Internal));
 
     public Topology Topology { get; }
     /// <summary>Which VNet's gateways serve which VNet (C10).</summary>
@@ -29,17 +32,49 @@ public sealed class ControlPlane
     /// <summary>Assumptions and warnings of the routing stage (unverified rules, ignored settings...).</summary>
     public ImmutableArray<RoutingNote> Notes { get; }
 
-    private ControlPlane(Topology topology, RoutingOptions options)
+    private ControlPlane(Topology topology, RoutingOptions options, ControlPlane? reuse = null)
     {
         Topology = topology;
-        Transit = new GatewayTransit(topology);
+        Options = options;
+        // Gateway transit reads peerings and gateways, never a failure: a control plane reused for failures keeps it.
+        Transit = reuse?.Transit ?? new GatewayTransit(topology);
         var builder = new BgpBuilder(topology, Transit, options);
-        var engine = new BgpEngine(builder.Speakers, topology);
-        engine.Run();
+        BgpResult? merged = null;
+        var recomputed = reuse is null ? null : Reuse(reuse, builder, out merged);
+        if (recomputed is null)
+        {
+            var engine = new BgpEngine(builder.Speakers, topology);
+            engine.Run();
+            Bgp = new BgpResult(engine, builder.Speakers, builder.Configs, builder.Notes, topology);
+        }
+        else Bgp = merged!;
         var notes = new List<RoutingNote>(Transit.Notes);
-        Bgp = new BgpResult(engine, builder.Speakers, builder.Configs, builder.Notes, topology);
+        var byGateway = builder.ByGateway.ToDictionary(g => g.Key, g => g.Value.Select(s => Bgp.InternalSpeaker(s.Id) ?? s).ToList(), StringComparer.Ordinal);
         foreach (var hub in topology.VirtualNetworks.Where(v => topology.GatewaysIn(v.Name).Count > 0))
-            _hubSets[hub.Name] = HubRoutes(hub.Name, builder, notes);
+        {
+            if (recomputed is not null && !recomputed.Contains(hub.Name) && reuse!._hubSets.TryGetValue(hub.Name, out var kept))
+            {
+                _hubSets[hub.Name] = kept;
+                _hubNotes[hub.Name] = reuse._hubNotes[hub.Name];
+            }
+            else
+            {
+                var hubNotes = new List<RoutingNote>();
+                _hubSets[hub.Name] = HubRoutes(hub.Name, byGateway, hubNotes);
+                _hubNotes[hub.Name] = hubNotes;
+            }
+            notes.AddRange(_hubNotes[hub.Name]);
+        }
+        if (recomputed is not null)
+        {
+            // Tables built on a hub whose gateway routes are the baseline's are the baseline's (they read no failure).
+            foreach (var (vnet, routes) in reuse!._vnets)
+                if (Transit.HubOf(vnet) is not { } h || !recomputed.Contains(h)) _vnets[vnet] = routes;
+            foreach (var (key, layer) in reuse._layers)
+                if (key.Hub is null || !recomputed.Contains(key.Hub)) _layers[key] = layer;
+            foreach (var (key, table) in reuse._tables)
+                if (Transit.HubOf(key.Vnet) is not { } h || !recomputed.Contains(h)) _tables[key] = table;
+        }
         notes.AddRange(Bgp.Notes);
         // Rule B8: what a GatewaySubnet's route table must not do (validation reports them as errors; routing
         // computes the table as Azure would hold it and says why the gateway will not work).
@@ -53,6 +88,68 @@ public sealed class ControlPlane
         }
         Notes = [.. notes];
     }
+
+    /// <summary>What the routing stage was told by other stages (device configurations, tunnel states).</summary>
+    internal RoutingOptions Options { get; }
+
+    /// <summary>The control plane of <paramref name="topology"/>, which differs from <paramref name="baseline"/>'s
+    /// topology only in <see cref="Topology.Failures"/> (and <paramref name="options"/> from the baseline's options
+    /// only in <see cref="RoutingOptions.TunnelDown"/>), reusing what the difference cannot reach: BGP runs only in the
+    /// components (<see cref="BgpComponents"/>) holding a speaker of a failed or restored element, and only the hubs
+    /// whose gateways are in those components, or are named by the difference, get new gateway routes; every other
+    /// hub's gateway routes and the effective route tables built on them are the baseline's. Equal to
+    /// <see cref="Compute"/> (checked for every failure case of the examples and the small generated estate); falls
+    /// back to it when the topologies differ otherwise or the baseline's BGP did not converge.</summary>
+    public static ControlPlane Recompute(ControlPlane baseline, Topology topology, RoutingOptions? options = null) =>
+        new(topology, options ?? new RoutingOptions(), baseline);
+
+    /// <summary>Runs BGP over the components the failure difference touches and merges them with the baseline's
+    /// untouched components; returns the hubs whose gateway routes must be computed again, or null (compute in full).</summary>
+    private HashSet<string>? Reuse(ControlPlane baseline, BgpBuilder builder, out BgpResult? bgp)
+    {
+        bgp = null;
+        var (before, after) = (baseline.Topology, Topology);
+        if (!baseline.Bgp.Converged || !SameButFailures(before, after) || !ReferenceEquals(baseline.Options.DeviceConfigs, Options.DeviceConfigs)) return null;
+        var touched = FailureDelta.Names(before, baseline.Options, after, Options);
+        var fresh = builder.Speakers;
+        var freshKeys = BgpComponents.Of(fresh);
+        var oldKeys = baseline.ComponentKeys;
+        var kept = new HashSet<string>(oldKeys, StringComparer.Ordinal);
+        var dirty = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < fresh.Count; i++)
+            if (touched.Contains(fresh[i].Name) || !kept.Contains(freshKeys[i]) || baseline.Bgp.InternalSpeaker(fresh[i].Id) is null) dirty.Add(freshKeys[i]);
+        var merged = new List<Speaker>(fresh.Count);
+        var run = new HashSet<Speaker>(ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < fresh.Count; i++)
+        {
+            if (dirty.Contains(freshKeys[i])) { merged.Add(fresh[i]); run.Add(fresh[i]); }
+            else merged.Add(baseline.Bgp.InternalSpeaker(fresh[i].Id)!);
+        }
+        var engine = new BgpEngine(merged, run, after);
+        engine.Run();
+        if (!engine.Converged) return null;
+        // Sessions in the order a run over every speaker creates them: by the speaker whose neighbor opened them.
+        var byOpener = new Dictionary<Speaker, List<Session>>(ReferenceEqualityComparer.Instance);
+        foreach (var x in baseline.Bgp.RawSessions.Concat(engine.Sessions))
+        {
+            if (!byOpener.TryGetValue(x.A.Owner, out var list)) byOpener[x.A.Owner] = list = [];
+            list.Add(x);
+        }
+        var sessions = merged.SelectMany(s => byOpener.GetValueOrDefault(s) ?? []).ToList();
+        bgp = new BgpResult(merged, sessions, converged: true, engine.Notes, builder.Configs, builder.Notes, after, baseline.Bgp);
+        var hubs = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var g in after.VirtualNetworkGateways)
+            if (touched.Contains(g.Name) || builder.ByGateway.GetValueOrDefault(g.Name)?.Any(run.Contains) == true)
+                hubs.Add(g.VirtualNetwork);
+        return hubs;
+    }
+
+    private static bool SameButFailures(Topology a, Topology b) =>
+        a.VirtualNetworks == b.VirtualNetworks && a.VirtualNetworkPeerings == b.VirtualNetworkPeerings && a.RouteTables == b.RouteTables
+        && a.NetworkSecurityGroups == b.NetworkSecurityGroups && a.NetworkInterfaces == b.NetworkInterfaces && a.VirtualMachines == b.VirtualMachines
+        && a.AzureFirewalls == b.AzureFirewalls && a.VirtualNetworkGateways == b.VirtualNetworkGateways && a.LocalNetworkGateways == b.LocalNetworkGateways
+        && a.Connections == b.Connections && a.ExpressRouteCircuits == b.ExpressRouteCircuits && a.OnPremisesDevices == b.OnPremisesDevices
+        && ReferenceEquals(a.ServiceTags, b.ServiceTags);
 
     /// <summary>Computes the control plane of a topology. <paramref name="options"/> brings what other stages
     /// know: parsed device configurations and IPsec tunnel states.</summary>
@@ -68,10 +165,12 @@ public sealed class ControlPlane
     private ControlPlane(ControlPlane baseline, Topology topology, IReadOnlySet<string> changedRouteTables)
     {
         Topology = topology;
+        Options = baseline.Options;
         Transit = baseline.Transit;
         Bgp = baseline.Bgp;
         Notes = baseline.Notes;
         foreach (var (hub, set) in baseline._hubSets) _hubSets[hub] = set;
+        foreach (var (hub, hubNotes) in baseline._hubNotes) _hubNotes[hub] = hubNotes;
         foreach (var (vnet, routes) in baseline._vnets) _vnets[vnet] = routes;
         foreach (var (key, layer) in baseline._layers)
             if (key.Table is null || !changedRouteTables.Contains(key.Table)) _layers[key] = layer;
@@ -157,7 +256,7 @@ public sealed class ControlPlane
 
     // ------------------------------------------------------------------ gateway routes of a hub
 
-    private GatewayRouteSet HubRoutes(string hub, BgpBuilder builder, List<RoutingNote> notes)
+    private GatewayRouteSet HubRoutes(string hub, Dictionary<string, List<Speaker>> byGateway, List<RoutingNote> notes)
     {
         var all = new List<GatewayRoute>();
         VirtualNetworkGateway? vpn = null;
@@ -202,7 +301,7 @@ public sealed class ControlPlane
             else hasEr = true;
 
             // BGP-learned routes: per instance, the best paths learned from outside (not the other instance's).
-            if (builder.ByGateway.TryGetValue(g.Name, out var speakers))
+            if (byGateway.TryGetValue(g.Name, out var speakers))
             {
                 var learned = new Dictionary<Prefix, (List<Ipv4> Ips, BgpPath Path, List<GatewayVia> Via)>();
                 foreach (var s in speakers)

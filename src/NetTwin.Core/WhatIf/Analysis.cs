@@ -41,8 +41,14 @@ public sealed class EstateAnalysis
     public static EstateAnalysis Of(Topology topology, Probes? probes = null) =>
         new(topology, () => Planes.Compute(topology), null, null, probes ?? Probes.None);
 
-    /// <summary>A fresh analysis of another topology with the same probes (failure cases).</summary>
-    public EstateAnalysis With(Topology topology) => Of(topology, Probes);
+    /// <summary>The analysis of this estate with <paramref name="failures"/> added (a failure case), with the same
+    /// probes: the planes are recomputed from this analysis' (<see cref="Planes.Recompute"/>: BGP only where the
+    /// failures reach, the other hubs' gateway routes and route tables kept).</summary>
+    public EstateAnalysis Failing(IEnumerable<Failure> failures)
+    {
+        var after = Topology with { Failures = Topology.Failures.Union(failures) };
+        return new(after, () => Planes.Recompute(Planes, after), null, null, Probes);
+    }
 
     /// <summary>The analysis of <paramref name="after"/>, a variant of this analysis' topology, recomputing only what
     /// the change can affect (rule of thumb of <see cref="ChangeScope"/>): nothing routing reads changed → this

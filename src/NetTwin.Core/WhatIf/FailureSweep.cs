@@ -32,9 +32,9 @@ public sealed record SweepResult(int K, int Planned, int Finished, bool Stopped,
 
 /// <summary>Fails every gateway instance, connection, ExpressRoute circuit and established BGP session of an
 /// estate, alone (k = 1) or in pairs (k = 2), and says what each case breaks: the intents that stop holding, the
-/// tunnels and BGP sessions that go down, the routes lost. Cases run in parallel on every core; each is a full
-/// recomputation of the control plane, tunnels and flows over the baseline topology with those failures added
-/// (a failure changes what BGP and the tunnels see, so nothing of the baseline's planes can be reused).</summary>
+/// tunnels and BGP sessions that go down, the routes lost. Cases run in parallel on every core; each recomputes
+/// the control plane from the baseline's where the failures reach (the BGP components holding a failed element, the
+/// hubs whose gateways are in them: <see cref="ControlPlane.Recompute"/>), the tunnels, and the intents.</summary>
 public static class FailureSweep
 {
     /// <summary>Every element the sweep can fail, in a fixed order: gateway instances, connections, circuits, then
@@ -83,8 +83,10 @@ public static class FailureSweep
         var candidates = Candidates(baseline);
         var cases = Cases(candidates, k);
         var outcomes = new FailureOutcome?[cases.Count];
-        // The baseline's parts are computed once, before the workers read them.
+        // The baseline's parts are computed once, before the workers read them (and before a case's control plane
+        // takes over the tables of the hubs its failures do not reach: only tables built by then are shared).
         _ = baseline.Planes;
+        _ = baseline.Routing.AllSubnetTables();
         _ = baseline.IntentResults;
         var stopped = false;
         try
@@ -110,11 +112,11 @@ public static class FailureSweep
         return new SweepResult(k, cases.Count, done.Count, stopped, [.. candidates.Select(c => c.ToString())], ordered);
     }
 
-    /// <summary>One case: the baseline topology with these elements failed, analysed afresh and compared.</summary>
+    /// <summary>One case: the baseline topology with these elements failed, analysed (BGP and gateway routes only
+    /// where the failures reach, <see cref="EstateAnalysis.Failing"/>) and compared.</summary>
     public static FailureOutcome Evaluate(EstateAnalysis baseline, ImmutableArray<Failure> failures)
     {
-        var t = baseline.Topology;
-        var failed = baseline.With(t with { Failures = t.Failures.Union(failures) });
+        var failed = baseline.Failing(failures);
         var broken = new List<IntentBreak>();
         var restored = new List<IntentBreak>();
         var before = baseline.IntentResults.GroupBy(r => r.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);

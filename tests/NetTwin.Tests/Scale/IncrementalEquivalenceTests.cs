@@ -106,11 +106,96 @@ public class IncrementalEquivalenceTests
         }
     }
 
+    /// <summary>The planes of a failure case recomputed from the baseline's (BGP only in the components the failure
+    /// reaches, the other hubs' gateway routes and tables kept) equal the plain computation from scratch, for every
+    /// failure candidate alone, every pair of the first candidates, and the way back (restoring a failed element).</summary>
+    [Theory]
+    [MemberData(nameof(Examples))]
+    public void PlanesRecomputedFromTheBaselineEqualThePlainOnesForEveryFailure(string example) =>
+        AssertSameRecomputedPlanes(TopologyLoader.Load(Nt.Example(example)));
+
+    [Fact]
+    public void PlanesRecomputedFromTheBaselineEqualThePlainOnesOnTheSmallGeneratedEstate()
+    {
+        var folder = EstateGenerator.Generate(EstateSpec.Small).WriteToTemp();
+        try { AssertSameRecomputedPlanes(TopologyLoader.Load(folder)); }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+
+    [Fact]
+    public void PlanesRecomputedFromTheBaselineEqualThePlainOnesOnATwoHubGeneratedEstate()
+    {
+        // Two regions: two BGP components, so a failure in one hub reuses the other hub's BGP, routes and tables.
+        var spec = EstateSpec.Small with { Name = "two-hubs", Regions = 2, Spokes = 6, VpnSites = 4, RouteTables = 6 };
+        var folder = EstateGenerator.Generate(spec).WriteToTemp();
+        try { AssertSameRecomputedPlanes(TopologyLoader.Load(folder)); }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+
+    [Fact]
+    public void AFailureInOneHubReusesTheOtherHubsBgpGatewayRoutesAndTables()
+    {
+        var spec = EstateSpec.Small with { Name = "two-hubs", Regions = 2, Spokes = 6, VpnSites = 4, RouteTables = 6 };
+        var folder = EstateGenerator.Generate(spec).WriteToTemp();
+        try
+        {
+            var t = TopologyLoader.Load(folder);
+            var baseline = Planes.Compute(t);
+            var hubs = t.VirtualNetworks.Where(v => t.GatewaysIn(v.Name).Count > 0).Select(v => v.Name).ToList();
+            Assert.Equal(2, hubs.Count);
+            var site = t.Connections.First(c => c.ConnectionType == ConnectionType.IPsec && t.VirtualNetworkGateway(c.VirtualNetworkGateway1)!.VirtualNetwork == hubs[0]);
+            var otherSpokeSubnet = t.Subnets.First(s => s.VirtualNetwork != hubs[1] && baseline.Routing.Transit.HubOf(s.VirtualNetwork) == hubs[1]);
+            var otherTable = baseline.Routing.EffectiveRoutes(otherSpokeSubnet.Id); // built before: a recomputed plane shares what the baseline has built
+            var failed = Planes.Recompute(baseline, t with { Failures = t.Failures.Add(new Failure(FailureKind.Connection, site.Name)) });
+            // The failed hub's gateway routes are computed again (the site's prefixes are gone), the other hub's are the baseline's object.
+            Assert.NotSame(baseline.Routing.GatewayRoutes(hubs[0]), failed.Routing.GatewayRoutes(hubs[0]));
+            Assert.Same(baseline.Routing.GatewayRoutes(hubs[1]), failed.Routing.GatewayRoutes(hubs[1]));
+            Assert.Same(otherTable, failed.Routing.EffectiveRoutes(otherSpokeSubnet.Id));
+            var otherGateway = t.GatewaysIn(hubs[1]).First(g => g.GatewayType == GatewayType.ExpressRoute).Name;
+            Assert.Same(baseline.Routing.Bgp.Speaker(otherGateway), failed.Routing.Bgp.Speaker(otherGateway));
+            var lost = LocalNetworkPrefixes(t, site);
+            Assert.All(lost, p => Assert.DoesNotContain(failed.Routing.GatewayRoutes(hubs[0])!.Routes, r => r.Prefix == p));
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+
+    private static IEnumerable<Prefix> LocalNetworkPrefixes(Topology t, Connection c) => t.LocalNetworkGateway(c.LocalNetworkGateway2!)!.AddressPrefixes;
+
+    private static void AssertSameRecomputedPlanes(Topology t)
+    {
+        var baseline = Planes.Compute(t);
+        Assert.Equal(Fingerprint(Planes.Compute(t, skipKnownToRouting: false)), Fingerprint(baseline));
+        var candidates = FailureSweep.Candidates(EstateAnalysis.Of(t));
+        var cases = candidates.Select(f => ImmutableArray.Create(f))
+            .Concat(candidates.Take(6).SelectMany((a, i) => candidates.Skip(i + 1).Take(6).Select(b => ImmutableArray.Create(a, b))));
+        foreach (var failures in cases)
+        {
+            var failed = t with { Failures = t.Failures.Union(failures) };
+            var plain = Fingerprint(Planes.Compute(failed, skipKnownToRouting: false));
+            var recomputed = Planes.Recompute(baseline, failed);
+            Assert.True(plain.SequenceEqual(Fingerprint(recomputed)), $"{string.Join(" + ", failures)}: {FirstDifference(plain, Fingerprint(recomputed))}");
+            // The way back: from the failed state to the baseline (a timeline step that restores the element).
+            Assert.True(Fingerprint(baseline).SequenceEqual(Fingerprint(Planes.Recompute(recomputed, t))), $"restoring {string.Join(" + ", failures)}");
+        }
+    }
+
+    private static string FirstDifference(string[] a, string[] b)
+    {
+        for (var i = 0; i < Math.Min(a.Length, b.Length); i++)
+            if (a[i] != b[i]) return $"line {i}: plain '{a[i]}' vs recomputed '{b[i]}'";
+        return $"lengths {a.Length} vs {b.Length}";
+    }
+
     private static string[] Fingerprint(Planes p) =>
     [
-        .. p.Routing.Bgp.Sessions.Select(s => $"{s.Local.Speaker}|{s.Local.PeerAddress}|{s.Remote?.Speaker}|{s.State}|{s.Reason}|{s.PrefixesReceived}"),
+        .. p.Routing.Bgp.Sessions.Select(s => $"{s.Local.Speaker}|{s.Local.PeerAddress}|{s.Remote?.Speaker}|{s.State}|{s.Reason}|{s.PrefixesReceived}|{s.PrefixesSent}"),
+        .. p.Routing.Bgp.Speakers.SelectMany(s => s.Rib.SelectMany(e => e.Paths.Select(c => $"{s.Id}|{e.Prefix}|{c.Path.NextHop}|{c.Path.AsPathText}|{c.Best}|{c.NotBestReason}"))),
+        .. p.Routing.Notes.Select(n => $"note|{n}"),
         .. p.Routing.AllSubnetTables().SelectMany(x => x.Table.Routes.Select(r => $"{x.Subnet.Id}|{r}|{r.Explanation}")),
         .. p.Routing.Topology.VirtualNetworkGateways.SelectMany(g => p.Routing.Bgp.LearnedRoutes(g.Name).Select(r => $"{g.Name}|{r}")),
+        .. p.Routing.Topology.VirtualNetworkGateways.SelectMany(g => p.Routing.Bgp.PeerStatus(g.Name).Select(r => $"{g.Name}|{r}")),
+        .. p.Routing.Topology.VirtualNetworks.SelectMany(v => p.Routing.GatewayRoutes(v.Name)?.Routes.Select(r => $"{v.Name}|gw|{r}|{string.Join(",", r.Via)}") ?? []),
+        .. p.Routing.Topology.OnPremisesDevices.SelectMany(d => p.Routing.Bgp.DeviceTable(d.Name).Select(r => $"{d.Name}|{r}")),
         .. p.Tunnels.Connections.Select(c => $"{c.Connection}|{c.State}|{c.Reason}"),
     ];
 }

@@ -141,12 +141,18 @@ internal sealed class BgpEngine
     /// <summary>Best-path changes of one prefix at one speaker before the run is declared oscillating.</summary>
     private const int OscillationLimit = 64;
 
-    public BgpEngine(IEnumerable<Speaker> speakers, Topology topology)
+    public BgpEngine(IEnumerable<Speaker> speakers, Topology topology) : this(speakers, null, topology) { }
+
+    /// <summary>An engine over <paramref name="all"/> speakers (addresses, rule D4's duplicate check) that runs only
+    /// <paramref name="run"/> (null: all): a set closed under neighbor statements (<see cref="BgpComponents"/>), so
+    /// no session leaves it; the other speakers keep the state an earlier run gave them and are not touched.</summary>
+    public BgpEngine(IEnumerable<Speaker> all, IReadOnlySet<Speaker>? run, Topology topology)
     {
-        _speakers = [.. speakers];
+        var everyone = all.ToList();
+        _speakers = run is null ? everyone : [.. everyone.Where(run.Contains)];
         _topology = topology;
         foreach (var s in _speakers) s.IndexLocal();
-        foreach (var s in _speakers)
+        foreach (var s in everyone)
             foreach (var a in s.Addresses)
                 if (!_byAddress.TryAdd(a, s) && _byAddress[a] != s)
                     Notes.Add(new RoutingNote("D4", s.Id, $"BGP address {a} is also used by {_byAddress[a].Id}: sessions to it go to {_byAddress[a].Id}"));

@@ -47,15 +47,39 @@ public sealed class BgpResult
     private readonly Topology _topology;
 
     internal BgpResult(BgpEngine engine, List<Speaker> speakers, IReadOnlyDictionary<string, DeviceConfig?> configs, IEnumerable<RoutingNote> notes, Topology topology)
+        : this(speakers, engine.Sessions, engine.Converged, engine.Notes, configs, notes, topology, null) { }
+
+    /// <summary>The result of a run that reused an earlier one's speakers (<paramref name="reused"/>, with their
+    /// state): their public views and sessions are that result's; the others are built from their run.
+    /// <paramref name="sessions"/> are in the order a run over every speaker creates them.</summary>
+    internal BgpResult(IReadOnlyList<Speaker> speakers, IReadOnlyList<Session> sessions, bool converged, IEnumerable<RoutingNote> engineNotes,
+        IReadOnlyDictionary<string, DeviceConfig?> configs, IEnumerable<RoutingNote> notes, Topology topology, BgpResult? reused)
     {
         _topology = topology;
         _internal = speakers.ToDictionary(s => s.Id, StringComparer.Ordinal);
         _configs = configs;
-        Speakers = [.. speakers.Select(s => new BgpSpeaker(s, RibOf(s)))];
+        Internal = speakers;
+        RawSessions = sessions;
+        BgpSpeaker View(Speaker s) => reused is not null && reused._internal.GetValueOrDefault(s.Id) == s ? reused._byId[s.Id] : new BgpSpeaker(s, RibOf(s));
+        Speakers = [.. speakers.Select(View)];
         _byId = Speakers.ToDictionary(s => s.Id, StringComparer.Ordinal);
-        Sessions = [.. engine.Sessions.Select(ToPublic)];
-        Converged = engine.Converged;
-        Notes = [.. notes.Concat(engine.Notes).Concat(speakers.SelectMany(s => s.Notes))];
+        var earlier = reused?.PublicSessions();
+        Sessions = [.. sessions.Select(x => earlier is not null && earlier.TryGetValue(x, out var p) ? p : ToPublic(x))];
+        Converged = converged;
+        Notes = [.. notes.Concat(engineNotes).Concat(speakers.SelectMany(s => s.Notes))];
+    }
+
+    /// <summary>The speakers as the engine ran them, in the builder's order, and their sessions in creation order
+    /// (for a later run that reuses some of them).</summary>
+    internal IReadOnlyList<Speaker> Internal { get; }
+    internal IReadOnlyList<Session> RawSessions { get; }
+    internal Speaker? InternalSpeaker(string id) => _internal.GetValueOrDefault(id);
+
+    private Dictionary<Session, BgpSession> PublicSessions()
+    {
+        var map = new Dictionary<Session, BgpSession>(ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < RawSessions.Count; i++) map[RawSessions[i]] = Sessions[i];
+        return map;
     }
 
     public ImmutableArray<BgpSpeaker> Speakers { get; }
