@@ -71,27 +71,58 @@ public static class Reachability
 
     /// <summary>Every prefix some route table, NSG, firewall, selector or router distinguishes (the boundaries of the
     /// matrix's classes; the what-if flow diff adds its own to them).</summary>
-    public static SortedSet<Prefix> Boundaries(Forwarder f)
+    public static SortedSet<Prefix> Boundaries(Forwarder f) => [.. BoundaryPrefixes(f)];
+
+    /// <summary>The prefixes of <see cref="Boundaries"/>, unsorted and with repeats, from the topology's own
+    /// collections (<paramref name="topology"/> true) and from what the planes derived (<paramref name="planes"/>
+    /// true: selectors, gateway routes, on-premises routers' tables).</summary>
+    public static IEnumerable<Prefix> BoundaryPrefixes(Forwarder f, bool topology = true, bool planes = true)
     {
         var t = f.Topology;
-        var set = new SortedSet<Prefix>();
-        void Add(IEnumerable<Prefix> ps) { foreach (var p in ps) set.Add(p); }
-        Add(t.VirtualNetworks.SelectMany(v => v.AddressPrefixes));
-        Add(t.Subnets.Select(s => s.AddressPrefix));
-        Add(t.RouteTables.SelectMany(r => r.Routes.Where(x => x.ServiceTag is null).Select(x => x.AddressPrefix)));
-        Add(t.NetworkSecurityGroups.SelectMany(n => n.SecurityRules.SelectMany(r => r.SourceAddressPrefixes.Concat(r.DestinationAddressPrefixes)))
-            .Select(a => a.Prefix).OfType<Prefix>());
-        Add(t.AzureFirewalls.SelectMany(fw => fw.NetworkRuleCollections.SelectMany(c => c.Rules.SelectMany(r => r.SourceAddresses.Concat(r.DestinationAddresses))))
-            .Select(a => a.Prefix).OfType<Prefix>());
-        Add(t.LocalNetworkGateways.SelectMany(l => l.AddressPrefixes));
-        Add(t.VirtualMachines.SelectMany(v => v.Appliance?.Routes.Select(r => r.AddressPrefix) ?? []));
-        Add(t.ExpressRouteCircuits.SelectMany(c => c.Peerings.SelectMany(p => p.PeerAdvertisedRoutes.Select(r => r.Prefix))));
-        Add(f.Tunnels.Connections.SelectMany(c => c.Selectors.SelectMany(s => s.Selector.Local.Concat(s.Selector.Remote))));
+        if (topology)
+        {
+            foreach (var v in t.VirtualNetworks)
+            {
+                foreach (var p in v.AddressPrefixes) yield return p;
+                foreach (var s in v.Subnets) yield return s.AddressPrefix;
+            }
+            foreach (var p in RouteTablePrefixes(t)) yield return p;
+            foreach (var n in t.NetworkSecurityGroups)
+                foreach (var r in n.SecurityRules)
+                {
+                    foreach (var a in r.SourceAddressPrefixes) if (a.Prefix is { } p) yield return p;
+                    foreach (var a in r.DestinationAddressPrefixes) if (a.Prefix is { } p) yield return p;
+                }
+            foreach (var fw in t.AzureFirewalls)
+                foreach (var c in fw.NetworkRuleCollections)
+                    foreach (var r in c.Rules)
+                    {
+                        foreach (var a in r.SourceAddresses) if (a.Prefix is { } p) yield return p;
+                        foreach (var a in r.DestinationAddresses) if (a.Prefix is { } p) yield return p;
+                    }
+            foreach (var l in t.LocalNetworkGateways) foreach (var p in l.AddressPrefixes) yield return p;
+            foreach (var v in t.VirtualMachines) foreach (var r in v.Appliance?.Routes ?? []) yield return r.AddressPrefix;
+            foreach (var c in t.ExpressRouteCircuits) foreach (var pe in c.Peerings) foreach (var r in pe.PeerAdvertisedRoutes) yield return r.Prefix;
+        }
+        if (!planes) yield break;
+        foreach (var c in f.Tunnels.Connections)
+            foreach (var s in c.Selectors)
+            {
+                foreach (var p in s.Selector.Local) yield return p;
+                foreach (var p in s.Selector.Remote) yield return p;
+            }
         foreach (var g in t.VirtualNetworks.Select(v => f.Routing.GatewayRoutes(v.Name)).OfType<GatewayRouteSet>().Distinct())
-            Add(g.Routes.Select(r => r.Prefix));
+            foreach (var r in g.Routes) yield return r.Prefix;
         foreach (var d in t.OnPremisesDevices)
-            if (f.DeviceTable(d.Name) is { } table) Add(table.Routes.Select(r => r.Prefix));
-        return set;
+            if (f.DeviceTable(d.Name) is { } table) foreach (var r in table.Routes) yield return r.Prefix;
+    }
+
+    /// <summary>The explicit prefixes of every route table's routes (service-tag routes aside).</summary>
+    public static IEnumerable<Prefix> RouteTablePrefixes(Topology t)
+    {
+        foreach (var rt in t.RouteTables)
+            foreach (var r in rt.Routes)
+                if (r.ServiceTag is null) yield return r.AddressPrefix;
     }
 
     private static ImmutableArray<(Ipv4, Ipv4)> Classes(Prefix range, SortedSet<Prefix> cuts)

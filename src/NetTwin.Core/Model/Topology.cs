@@ -7,22 +7,24 @@ namespace NetTwin.Model;
 public sealed record Topology
 {
     public string Root { get; init; } = "";
-    public ImmutableArray<VirtualNetwork> VirtualNetworks { get; init; } = [];
-    public ImmutableArray<VirtualNetworkPeering> VirtualNetworkPeerings { get; init; } = [];
-    public ImmutableArray<RouteTable> RouteTables { get; init; } = [];
-    public ImmutableArray<NetworkSecurityGroup> NetworkSecurityGroups { get; init; } = [];
-    public ImmutableArray<NetworkInterface> NetworkInterfaces { get; init; } = [];
-    public ImmutableArray<VirtualMachine> VirtualMachines { get; init; } = [];
-    public ImmutableArray<AzureFirewall> AzureFirewalls { get; init; } = [];
-    public ImmutableArray<VirtualNetworkGateway> VirtualNetworkGateways { get; init; } = [];
-    public ImmutableArray<LocalNetworkGateway> LocalNetworkGateways { get; init; } = [];
-    public ImmutableArray<Connection> Connections { get; init; } = [];
-    public ImmutableArray<ExpressRouteCircuit> ExpressRouteCircuits { get; init; } = [];
-    public ImmutableArray<OnPremisesDevice> OnPremisesDevices { get; init; } = [];
+    public ImmutableArray<VirtualNetwork> VirtualNetworks { get; init { field = value; _index = null; } } = [];
+    public ImmutableArray<VirtualNetworkPeering> VirtualNetworkPeerings { get; init { field = value; _index = null; } } = [];
+    public ImmutableArray<RouteTable> RouteTables { get; init { field = value; _index = null; } } = [];
+    public ImmutableArray<NetworkSecurityGroup> NetworkSecurityGroups { get; init { field = value; _index = null; } } = [];
+    public ImmutableArray<NetworkInterface> NetworkInterfaces { get; init { field = value; _index = null; } } = [];
+    public ImmutableArray<VirtualMachine> VirtualMachines { get; init { field = value; _index = null; } } = [];
+    public ImmutableArray<AzureFirewall> AzureFirewalls { get; init { field = value; _index = null; } } = [];
+    public ImmutableArray<VirtualNetworkGateway> VirtualNetworkGateways { get; init { field = value; _index = null; } } = [];
+    public ImmutableArray<LocalNetworkGateway> LocalNetworkGateways { get; init { field = value; _index = null; } } = [];
+    public ImmutableArray<Connection> Connections { get; init { field = value; _index = null; } } = [];
+    public ImmutableArray<ExpressRouteCircuit> ExpressRouteCircuits { get; init { field = value; _index = null; } } = [];
+    public ImmutableArray<OnPremisesDevice> OnPremisesDevices { get; init { field = value; _index = null; } } = [];
     public ImmutableHashSet<Failure> Failures { get; init; } = [];
     /// <summary>The service tags of the folder's service tags file (empty when there is none).</summary>
     public ServiceTagSet ServiceTags { get; init; } = ServiceTagSet.Empty;
 
+    // Built on first lookup. Setting an indexed collection (also through `with`, which copies this field) drops it,
+    // so a variant never answers lookups from its original's index; a variant differing only in failures keeps it.
     private Index? _index;
     private Index Ix => _index ??= new Index(this);
 

@@ -23,7 +23,47 @@ public static class AddressingRules
 
     public static IReadOnlyList<RuleDescriptor> All { get; } = [SubnetRangeOutsideVnet, SubnetRangesOverlap, DuplicateName];
 
-    public static IEnumerable<Finding> Check(Topology t)
+    public static IEnumerable<Finding> Check(Topology t) => Parts.SelectMany(p => p.Check(t));
+
+    /// <summary>The family in parts, each with the one collection it reads (Validator.Parts): the subnets' ranges,
+    /// then the duplicate names of each collection.</summary>
+    internal static IReadOnlyList<RulePart> Parts { get; } =
+    [
+        new("subnet ranges", TopologyParts.VirtualNetworks, SubnetRanges),
+        Top(TopologyParts.VirtualNetworks, t => t.VirtualNetworks, "Virtual network"),
+        Top(TopologyParts.RouteTables, t => t.RouteTables, "Route table"),
+        Top(TopologyParts.NetworkSecurityGroups, t => t.NetworkSecurityGroups, "Network security group"),
+        Top(TopologyParts.NetworkInterfaces, t => t.NetworkInterfaces, "Network interface"),
+        Top(TopologyParts.VirtualMachines, t => t.VirtualMachines, "Virtual machine"),
+        Top(TopologyParts.AzureFirewalls, t => t.AzureFirewalls, "Azure firewall"),
+        Top(TopologyParts.VirtualNetworkGateways, t => t.VirtualNetworkGateways, "Virtual network gateway"),
+        Top(TopologyParts.LocalNetworkGateways, t => t.LocalNetworkGateways, "Local network gateway"),
+        Top(TopologyParts.Connections, t => t.Connections, "Connection"),
+        Top(TopologyParts.ExpressRouteCircuits, t => t.ExpressRouteCircuits, "ExpressRoute circuit"),
+        Top(TopologyParts.OnPremisesDevices, t => t.OnPremisesDevices, "On-premises device"),
+        // Child resources: unique within their parent, as ARM ids nest them.
+        new("duplicate subnets", TopologyParts.VirtualNetworks,
+            t => Dup(t.VirtualNetworks.SelectMany(v => v.Subnets), s => s.Id, Shared.Address, s => s.Source, "Subnet")),
+        new("duplicate peerings", TopologyParts.VirtualNetworkPeerings,
+            t => Dup(t.VirtualNetworkPeerings, p => $"{p.VirtualNetwork}/{p.Name}", p => Shared.Address(p), p => p.Source, "Peering")),
+        new("duplicate routes", TopologyParts.RouteTables,
+            t => Dup(t.RouteTables.SelectMany(rt => rt.Routes.Select(r => (rt, r))), x => $"{x.rt.Name}/{x.r.Name}",
+                x => Shared.Address(x.rt), x => x.r.Source, "Route")),
+        new("duplicate security rules", TopologyParts.NetworkSecurityGroups,
+            t => Dup(t.NetworkSecurityGroups.SelectMany(n => n.SecurityRules.Select(r => (n, r))), x => $"{x.n.Name}/{x.r.Name}",
+                x => Shared.Address(x.n), x => x.r.Source, "Security rule")),
+        new("duplicate NAT rules", TopologyParts.VirtualNetworkGateways,
+            t => Dup(t.VirtualNetworkGateways.SelectMany(g => g.NatRules.Select(r => (g, r))), x => $"{x.g.Name}/{x.r.Name}",
+                x => Shared.Address(x.g), x => x.r.Source, "NAT rule")),
+        new("duplicate IP configurations", TopologyParts.VirtualNetworkGateways,
+            t => Dup(t.VirtualNetworkGateways.SelectMany(g => g.IpConfigurations.Select(c => (g, c))), x => $"{x.g.Name}/{x.c.Name}",
+                x => Shared.Address(x.g), x => x.g.Source, "IP configuration")),
+        new("duplicate circuit peerings", TopologyParts.ExpressRouteCircuits,
+            t => Dup(t.ExpressRouteCircuits.SelectMany(c => c.Peerings.Select(p => (c, p))), x => $"{x.c.Name}/{x.p.PeeringType}",
+                x => Shared.Address(x.c), x => x.p.Source, "ExpressRoute circuit peering")),
+    ];
+
+    private static IEnumerable<Finding> SubnetRanges(Topology t)
     {
         foreach (var v in t.VirtualNetworks)
         {
@@ -37,40 +77,10 @@ public static class AddressingRules
                 earlier.Add(s);
             }
         }
-        foreach (var f in Duplicates(t)) yield return f;
     }
 
-    private static IEnumerable<Finding> Duplicates(Topology t)
-    {
-        IEnumerable<Finding> Top<T>(IEnumerable<T> items, string label) where T : IResource =>
-            Dup(items, x => x.Name, x => Shared.Address(x), x => x.Source, label);
-
-        return Top(t.VirtualNetworks, "Virtual network")
-            .Concat(Top(t.RouteTables, "Route table"))
-            .Concat(Top(t.NetworkSecurityGroups, "Network security group"))
-            .Concat(Top(t.NetworkInterfaces, "Network interface"))
-            .Concat(Top(t.VirtualMachines, "Virtual machine"))
-            .Concat(Top(t.AzureFirewalls, "Azure firewall"))
-            .Concat(Top(t.VirtualNetworkGateways, "Virtual network gateway"))
-            .Concat(Top(t.LocalNetworkGateways, "Local network gateway"))
-            .Concat(Top(t.Connections, "Connection"))
-            .Concat(Top(t.ExpressRouteCircuits, "ExpressRoute circuit"))
-            .Concat(Top(t.OnPremisesDevices, "On-premises device"))
-            // Child resources: unique within their parent, as ARM ids nest them.
-            .Concat(Dup(t.VirtualNetworks.SelectMany(v => v.Subnets), s => s.Id, Shared.Address, s => s.Source, "Subnet"))
-            .Concat(Dup(t.VirtualNetworkPeerings, p => $"{p.VirtualNetwork}/{p.Name}",
-                p => Shared.Address(p), p => p.Source, "Peering"))
-            .Concat(Dup(t.RouteTables.SelectMany(rt => rt.Routes.Select(r => (rt, r))), x => $"{x.rt.Name}/{x.r.Name}",
-                x => Shared.Address(x.rt), x => x.r.Source, "Route"))
-            .Concat(Dup(t.NetworkSecurityGroups.SelectMany(n => n.SecurityRules.Select(r => (n, r))), x => $"{x.n.Name}/{x.r.Name}",
-                x => Shared.Address(x.n), x => x.r.Source, "Security rule"))
-            .Concat(Dup(t.VirtualNetworkGateways.SelectMany(g => g.NatRules.Select(r => (g, r))), x => $"{x.g.Name}/{x.r.Name}",
-                x => Shared.Address(x.g), x => x.r.Source, "NAT rule"))
-            .Concat(Dup(t.VirtualNetworkGateways.SelectMany(g => g.IpConfigurations.Select(c => (g, c))), x => $"{x.g.Name}/{x.c.Name}",
-                x => Shared.Address(x.g), x => x.g.Source, "IP configuration"))
-            .Concat(Dup(t.ExpressRouteCircuits.SelectMany(c => c.Peerings.Select(p => (c, p))), x => $"{x.c.Name}/{x.p.PeeringType}",
-                x => Shared.Address(x.c), x => x.p.Source, "ExpressRoute circuit peering"));
-    }
+    private static RulePart Top<T>(TopologyParts reads, Func<Topology, IEnumerable<T>> items, string label) where T : IResource =>
+        new($"duplicate {label.ToLowerInvariant()}s", reads, t => Dup(items(t), x => x.Name, x => Shared.Address(x), x => x.Source, label));
 
     /// <summary>Azure Resource Manager names are case-insensitive: 'Hub' and 'hub' are one resource.</summary>
     private static IEnumerable<Finding> Dup<T>(IEnumerable<T> items, Func<T, string> key,

@@ -11,7 +11,7 @@ namespace NetTwin.WhatIf;
 /// and failure case built on it.</summary>
 public sealed class EstateAnalysis
 {
-    private readonly Lazy<IReadOnlyList<Finding>> _findings;
+    private readonly Lazy<ValidationResult> _findings;
     private readonly Lazy<Planes> _planes;
     private readonly Lazy<IReadOnlyList<IntentOutcome>> _intents;
     private readonly Lazy<Dictionary<string, IntentOutcome>> _intentsByName;
@@ -31,7 +31,10 @@ public sealed class EstateAnalysis
         Scope = scope;
         DerivedFrom = from;
         Probes = probes;
-        _findings = new(() => Validator.Validate(topology));
+        // Derived: only the rule parts reading a collection the change touched run again (Validator.Revalidate).
+        _findings = new(() => scope is not null && from is not null
+            ? Validator.Revalidate(from._findings.Value, topology, scope.Changed)
+            : Validator.ValidateByPart(topology));
         _planes = new(planes);
         _intents = new(() => probes.Check(Planes));
         _intentsByName = new(() => IntentResults.GroupBy(i => i.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal));
@@ -54,7 +57,9 @@ public sealed class EstateAnalysis
     /// the change can affect (rule of thumb of <see cref="ChangeScope"/>): nothing routing reads changed → this
     /// control plane and these tunnels, over the new topology; only route tables changed (not a GatewaySubnet's) →
     /// BGP, gateway routes and tunnels kept, only the tables of subnets using a changed table rebuilt; anything else
-    /// → computed afresh. Validation and forwarding are always computed afresh (they read every resource).</summary>
+    /// → computed afresh. A change of peerings' allowForwardedTraffic alone is read by forwarding only (rule C2), so
+    /// it keeps the routing scope of the rest. Validation reruns only the rule parts reading a changed collection
+    /// (<see cref="Validator.Revalidate"/>); forwarding is computed afresh over the new topology.</summary>
     public EstateAnalysis Derive(Topology after)
     {
         var scope = ChangeScope.Of(Topology, after);
@@ -65,7 +70,7 @@ public sealed class EstateAnalysis
         };
     }
 
-    public IReadOnlyList<Finding> Findings => _findings.Value;
+    public IReadOnlyList<Finding> Findings => _findings.Value.Findings;
     public bool HasErrors => Findings.Any(f => f.Severity == Severity.Error);
     public Planes Planes => _planes.Value;
     public ControlPlane Routing => Planes.Routing;

@@ -64,9 +64,21 @@ public static class Differ
     /// <summary>Every difference between <paramref name="before"/> and <paramref name="after"/> (after derived from
     /// before, or analysed afresh). Route tables are compared only for the subnets the change can touch when the
     /// scope says route tables alone changed; everything else is compared in full.</summary>
-    public static Differences Compare(EstateAnalysis before, EstateAnalysis after)
+    public static Differences Compare(EstateAnalysis before, EstateAnalysis after) => Compare(before, after, null);
+
+    /// <param name="stage">Told how long each part took (findings, routes, BGP and tunnels, flows, intents), for the
+    /// bench's profile-whatif.</param>
+    public static Differences Compare(EstateAnalysis before, EstateAnalysis after, Action<string, TimeSpan>? stage)
     {
-        var findings = CompareFindings(before.Findings, after.Findings);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        T Timed<T>(string name, Func<T> part)
+        {
+            clock.Restart();
+            var value = part();
+            stage?.Invoke(name, clock.Elapsed);
+            return value;
+        }
+        var findings = Timed("findings", () => CompareFindings(before.Findings, after.Findings));
         var scope = after.Scope is { } s && ReferenceEquals(after.DerivedFrom, before) ? s : ChangeScope.Of(before.Topology, after.Topology);
         var bt = before.Topology;
         var at = after.Topology;
@@ -77,15 +89,17 @@ public static class Differ
             _ => bt.Subnets.Select(x => x.Id).Union(at.Subnets.Select(x => x.Id)),
         };
         string? Key(Topology t, string id) => t.Subnet(id) is { } sn ? $"{sn.VirtualNetwork}|{sn.RouteTable}" : null;
-        var routes = CompareRoutes(id => bt.Subnet(id) is null ? null : before.Routing.EffectiveRoutes(id),
+        var routes = Timed("routes", () => CompareRoutes(id => bt.Subnet(id) is null ? null : before.Routing.EffectiveRoutes(id),
             id => at.Subnet(id) is null ? null : after.Routing.EffectiveRoutes(id),
-            subnets.Order(StringComparer.Ordinal).Select(id => (id, Key(bt, id), Key(at, id))));
+            subnets.Order(StringComparer.Ordinal).Select(id => (id, Key(bt, id), Key(at, id)))));
         // Under a None or RouteTables scope, BGP and the tunnels are the baseline's own objects: nothing to compare.
         var same = scope.Routing != RoutingScope.Full;
-        var sessions = same ? [] : CompareSessions(before.Routing.Bgp, after.Routing.Bgp);
-        var learned = same ? [] : CompareLearned(before.Routing, after.Routing);
-        var tunnels = same ? [] : CompareTunnels(before.Tunnels, after.Tunnels);
-        return new Differences(findings, routes, sessions, learned, tunnels, FlowDiff.Compare(before.Planes, after.Planes, touchedOnly: scope.Routing == RoutingScope.RouteTables ? scope.TouchedSubnets : null), CompareIntents(before.IntentResults, after.IntentResults), []);
+        var (sessions, learned, tunnels) = Timed("BGP and tunnels", () => same
+            ? ((IReadOnlyList<BgpSessionChange>)[], (IReadOnlyList<LearnedRouteChange>)[], (IReadOnlyList<TunnelChange>)[])
+            : (CompareSessions(before.Routing.Bgp, after.Routing.Bgp), CompareLearned(before.Routing, after.Routing), CompareTunnels(before.Tunnels, after.Tunnels)));
+        var flows = Timed("flows", () => FlowDiff.Compare(before.Planes, after.Planes, scope));
+        var intents = Timed("intents", () => CompareIntents(before.IntentResults, after.IntentResults));
+        return new Differences(findings, routes, sessions, learned, tunnels, flows, intents, []);
     }
 
     public static IReadOnlyList<FindingChange> CompareFindings(IReadOnlyList<Finding> before, IReadOnlyList<Finding> after)

@@ -1,6 +1,7 @@
 using NetTwin.Forwarding;
 using NetTwin.Ipsec;
 using NetTwin.Model;
+using NetTwin.Routing;
 
 namespace NetTwin.WhatIf;
 
@@ -12,6 +13,9 @@ namespace NetTwin.WhatIf;
 /// not cover (a what-if must show internet flows changing path, S0). One flow per class and side (from the
 /// subnet's first NIC, to one address of the interval, tcp/443 unless told otherwise) stands for the whole class;
 /// classes whose verdict and path are equal on both sides are left out, the rest are merged back into ranges.</summary>
+/// <remarks>Given the change's scope, <see cref="Compare"/> traces only the classes whose flows can walk differently
+/// (<see cref="FlowSelection"/>); <see cref="CompareInFull"/> traces every class, the plain definition, kept for the
+/// equivalence tests (tests/NetTwin.Tests/Scale/IncrementalEquivalenceTests.cs).</remarks>
 public static class FlowDiff
 {
     // Never a unicast host anywhere: a class here is skipped unless a NIC or device owns the address.
@@ -22,45 +26,142 @@ public static class FlowDiff
         public bool SameAs(Verdict o) => Text == o.Text && Path.SequenceEqual(o.Path) && ReplyPath.SequenceEqual(o.ReplyPath);
     }
 
-    /// <param name="touchedOnly">When only route tables changed (what-if scope RouteTables): the subnets whose tables
-    /// changed. A flow that neither starts nor ends in one of them, where none of them holds a forwarding device
-    /// (an appliance NIC or a firewall: the only way a packet leaves a subnet it is not addressed to), performs no
-    /// lookup there and passes no NSG there, so it walks the same on both sides: only the flows from and to those
-    /// subnets are traced. Null: every flow.</param>
-    public static IReadOnlyList<FlowChange> Compare(Planes before, Planes after, TransportProtocol protocol = TransportProtocol.Tcp, int port = 443,
-        IReadOnlySet<string>? touchedOnly = null)
+    /// <summary>Every class traced on both sides, its cuts taken from every subnet's effective routes: the plain
+    /// definition.</summary>
+    public static IReadOnlyList<FlowChange> CompareInFull(Planes before, Planes after, TransportProtocol protocol = TransportProtocol.Tcp, int port = 443)
     {
-        var (bt, at) = (before.Topology, after.Topology);
-        var cuts = new SortedSet<ulong> { 0, 1UL << 32 };
+        var (fb, fa) = (new Forwarder(before), new Forwarder(after));
+        var cuts = new HashSet<ulong> { 0, 1UL << 32 };
         void Cut(Prefix p) { cuts.Add(p.First.Value); cuts.Add((ulong)p.Last.Value + 1); }
         foreach (var p in AddressRanges.NotPublic) Cut(p); // boundaries between internet and non-internet destinations
-        var (fb, fa) = (new Forwarder(before), new Forwarder(after));
         foreach (var f in new[] { fb, fa })
         {
-            // What reach --matrix separates (tables, NSG and firewall rules, sites, circuits, appliance and router
-            // routes, selectors, gateway routes), plus the devices' declared networks and every effective route.
             foreach (var p in Reachability.Boundaries(f)) Cut(p);
             foreach (var d in f.Topology.OnPremisesDevices) foreach (var p in Endpoints.DeviceNetworks(d)) Cut(p);
             foreach (var (_, table) in f.Routing.AllSubnetTables()) foreach (var r in table.Routes) Cut(r.AddressPrefix);
         }
-        var bounds = cuts.ToList();
-        var intervals = Enumerable.Range(0, bounds.Count - 1).Select(i => (Lo: bounds[i], Hi: bounds[i + 1] - 1)).ToList();
+        var intervals = Intervals(cuts);
+        var sources = Sources(before.Topology, after.Topology);
+        return Trace(fb, fa, sources, intervals, [.. sources.Select(_ => (IReadOnlyList<int>)[.. Enumerable.Range(0, intervals.Count)])], protocol, port);
+    }
 
-        var sources = bt.Subnets.Concat(at.Subnets).Where(s => s.HoldsWorkloads).Select(s => s.Id).Distinct().Order(StringComparer.Ordinal).ToList();
+    /// <summary>The flow diff of <paramref name="after"/> against <paramref name="before"/>, tracing only the classes
+    /// <see cref="FlowSelection.Of"/> says can differ under <paramref name="scope"/> (every class when it is null
+    /// or the selection is the whole estate). Equal to <see cref="CompareInFull"/>.</summary>
+    public static IReadOnlyList<FlowChange> Compare(Planes before, Planes after, ChangeScope? scope = null,
+        TransportProtocol protocol = TransportProtocol.Tcp, int port = 443)
+    {
+        var selection = scope is null ? FlowSelection.Everything : FlowSelection.Of(before, after, scope);
+        var (fb, fa) = (new Forwarder(before), new Forwarder(after));
+        var intervals = Intervals(Cuts(fb, fa, scope, selection.Destinations));
+        var sources = Sources(before.Topology, after.Topology);
+        var (bt, at) = (before.Topology, after.Topology);
+        var perSource = sources.Select(id => (IReadOnlyList<int>)[.. selection.IntervalsFor(
+            id, Address(bt, id) ?? Address(at, id), intervals)]).ToList();
+        return Trace(fb, fa, sources, intervals, perSource, protocol, port);
+    }
+
+    /// <summary>The address a source subnet's flows come from (its first NIC, else its first usable address).</summary>
+    private static Ipv4? Address(Topology t, string subnet) => t.Subnet(subnet) is null ? null : Endpoints.Resolve(t, subnet).Address;
+
+    private static List<string> Sources(Topology bt, Topology at) =>
+        [.. bt.Subnets.Concat(at.Subnets).Where(s => s.HoldsWorkloads).Select(s => s.Id).Distinct().Order(StringComparer.Ordinal)];
+
+    private static List<(ulong Lo, ulong Hi)> Intervals(IEnumerable<ulong> cuts)
+    {
+        var bounds = cuts.Distinct().Order().ToList();
+        return [.. Enumerable.Range(0, bounds.Count - 1).Select(i => (Lo: bounds[i], Hi: bounds[i + 1] - 1))];
+    }
+
+    /// <summary>The cut points inside <paramref name="within"/> (everything when null), from the same prefixes as
+    /// <see cref="CompareInFull"/>, without building every subnet's table: an effective route's prefix is a VNet's
+    /// (its own and its peers' address space, A1/A4), a reserved range or 0.0.0.0/0 (cut by the non-public ranges),
+    /// a user route's explicit prefix or a gateway route's (both among the boundaries), or a service tag's prefix —
+    /// of a user route with a tag (B4) in a table some subnet uses, or of a subnet's service endpoint (A4) — which
+    /// <see cref="EffectiveRouteExtras"/> adds. Under a scope that keeps the control plane, the after side's planes are
+    /// the baseline's, so only its changed collections (route tables, VNets) are read again.</summary>
+    internal static IEnumerable<ulong> Cuts(Forwarder fb, Forwarder fa, ChangeScope? scope, IReadOnlyList<(ulong Lo, ulong Hi)>? within)
+    {
+        var cuts = new HashSet<ulong> { 0, 1UL << 32 };
+        bool In(ulong x)
+        {
+            if (within is null) return true;
+            int lo = 0, hi = within.Count - 1;
+            while (lo <= hi)
+            {
+                var mid = (lo + hi) / 2;
+                if (x < within[mid].Lo) hi = mid - 1;
+                else if (x > within[mid].Hi + 1) lo = mid + 1;
+                else return true;
+            }
+            return false;
+        }
+        void Cut(Prefix p)
+        {
+            if (In(p.First.Value)) cuts.Add(p.First.Value);
+            var end = (ulong)p.Last.Value + 1;
+            if (In(end)) cuts.Add(end);
+        }
+        void Side(Forwarder f, bool topology, bool planes)
+        {
+            foreach (var p in Reachability.BoundaryPrefixes(f, topology, planes)) Cut(p);
+            if (topology)
+            {
+                foreach (var d in f.Topology.OnPremisesDevices) foreach (var p in Endpoints.DeviceNetworks(d)) Cut(p);
+                foreach (var p in EffectiveRouteExtras(f.Topology)) Cut(p);
+            }
+        }
+        foreach (var p in AddressRanges.NotPublic) Cut(p);
+        Side(fb, true, true);
+        if (scope is { Routing: not RoutingScope.Full } s && ReferenceEquals(fb.Tunnels, fa.Tunnels) && ReferenceEquals(fb.Routing.Bgp, fa.Routing.Bgp))
+        {
+            // Everything else that draws lines is the baseline's: the same collections, the same planes.
+            var t = fa.Topology;
+            if ((s.Changed & TopologyParts.VirtualNetworks) != 0)
+                foreach (var v in t.VirtualNetworks)
+                {
+                    foreach (var p in v.AddressPrefixes) Cut(p);
+                    foreach (var sn in v.Subnets) Cut(sn.AddressPrefix);
+                }
+            if ((s.Changed & TopologyParts.RouteTables) != 0) foreach (var p in Reachability.RouteTablePrefixes(t)) Cut(p);
+            if ((s.Changed & (TopologyParts.VirtualNetworks | TopologyParts.RouteTables)) != 0) foreach (var p in EffectiveRouteExtras(t)) Cut(p);
+        }
+        else Side(fa, true, true);
+        return cuts;
+    }
+
+    /// <summary>The prefixes of effective routes that no boundary names: service tags' prefixes, of user routes with
+    /// a tag (B4) in route tables some subnet uses, and of subnets' service endpoints (A4).</summary>
+    internal static IEnumerable<Prefix> EffectiveRouteExtras(Topology t)
+    {
+        foreach (var rt in t.RouteTables)
+        {
+            if (t.SubnetsUsingRouteTable(rt.Name).Count == 0) continue;
+            foreach (var r in rt.Routes)
+                if (r.ServiceTag is { } tag && t.ServiceTags.Find(tag) is { } found)
+                    foreach (var p in found.AddressPrefixes) yield return p;
+        }
+        foreach (var v in t.VirtualNetworks)
+            foreach (var s in v.Subnets.Where(s => !s.ServiceEndpoints.IsEmpty))
+                foreach (var r in ServiceEndpointRoutes.For(t, v, s.ServiceEndpoints)) yield return r.AddressPrefix;
+    }
+
+    /// <summary>Traces the chosen intervals of each source on both sides and groups the classes that changed.</summary>
+    private static IReadOnlyList<FlowChange> Trace(Forwarder fb, Forwarder fa, List<string> sources, List<(ulong Lo, ulong Hi)> intervals,
+        IReadOnlyList<IReadOnlyList<int>> chosen, TransportProtocol protocol, int port)
+    {
+        var (bt, at) = (fb.Topology, fa.Topology);
         // What does not depend on the pair is resolved once per side: each interval's target, each source's endpoint.
-        var (tb, ta) = (Targets(bt, intervals), Targets(at, intervals));
-        var (fromBefore, fromAfter) = (Sources(bt, sources), Sources(at, sources));
-        var touched = touchedOnly is { Count: > 0 } ts && !HoldsForwarder(bt, ts) && !HoldsForwarder(at, ts)
-            ? ts.SelectMany(id => new[] { bt.Subnet(id), at.Subnet(id) }).OfType<Subnet>().Select(x => x.AddressPrefix).Distinct().ToList()
-            : null;
-        bool Relevant(string source, ulong lo, ulong hi) =>
-            touched is null || touchedOnly!.Contains(source) || touched.Any(p => p.First.Value <= lo && hi <= p.Last.Value);
-        var work = sources.SelectMany((s, si) => intervals.Select((iv, ii) => (Source: s, iv.Lo, iv.Hi, si, ii)))
-            .Where(w => Relevant(w.Source, w.Lo, w.Hi)).ToList();
+        var needed = chosen.SelectMany(c => c).Distinct().Order().ToList();
+        var (tb, ta) = (Targets(bt, intervals, needed), Targets(at, intervals, needed));
+        var used = Enumerable.Range(0, sources.Count).Where(i => chosen[i].Count > 0).ToList();
+        var (fromBefore, fromAfter) = (SourceEndpoints(bt, sources, used), SourceEndpoints(at, sources, used));
+        var work = used.SelectMany(si => chosen[si].Select(ii => (si, ii))).ToList();
         var rows = new (Verdict? Before, Verdict? After)[work.Count];
         Parallel.For(0, work.Count, i =>
         {
-            var (_, lo, _, si, ii) = work[i];
+            var (si, ii) = work[i];
+            var lo = intervals[ii].Lo;
             rows[i] = (Run(fb, fromBefore[si], tb[ii], lo, protocol, port), Run(fa, fromAfter[si], ta[ii], lo, protocol, port));
         });
 
@@ -72,10 +173,12 @@ public static class FlowDiff
             var (b, a) = rows[i];
             if (b is null && a is null) continue;
             if (b is not null && a is not null && b.SameAs(a)) continue;
-            var key = $"{work[i].Source}|{Key(b)}|{Key(a)}";
-            if (!groups.TryGetValue(key, out var g)) { groups[key] = g = (work[i].Source, b, a, []); order.Add(key); }
-            if (g.Ranges.Count > 0 && g.Ranges[^1].Hi + 1 == work[i].Lo) g.Ranges[^1] = (g.Ranges[^1].Lo, work[i].Hi);
-            else g.Ranges.Add((work[i].Lo, work[i].Hi));
+            var source = sources[work[i].si];
+            var (lo, hi) = intervals[work[i].ii];
+            var key = $"{source}|{Key(b)}|{Key(a)}";
+            if (!groups.TryGetValue(key, out var g)) { groups[key] = g = (source, b, a, []); order.Add(key); }
+            if (g.Ranges.Count > 0 && g.Ranges[^1].Hi + 1 == lo) g.Ranges[^1] = (g.Ranges[^1].Lo, hi);
+            else g.Ranges.Add((lo, hi));
         }
         return [.. order.Select(k => groups[k]).Select(g => new FlowChange(g.From,
                 g.A?.To ?? g.B!.To,
@@ -85,60 +188,65 @@ public static class FlowDiff
             .OrderBy(f => f.From, StringComparer.Ordinal).ThenBy(f => f.To, StringComparer.Ordinal).ThenBy(f => f.Destinations[0], StringComparer.Ordinal)];
     }
 
-    /// <summary>True when one of the subnets holds an appliance NIC (IP forwarding) or an Azure Firewall.</summary>
-    private static bool HoldsForwarder(Topology t, IReadOnlySet<string> subnets) =>
-        t.AzureFirewalls.Any(f => subnets.Contains(f.Subnet))
-        || t.NetworkInterfaces.Any(n => subnets.Contains(n.Subnet)
-            && (n.EnableIPForwarding || (n.VirtualMachine is { } vm && t.VirtualMachine(vm)?.Appliance is not null)));
-
     private static string Key(Verdict? v) => v is null ? "-" : $"{v.To}|{v.Text}|{string.Join(">", v.Path)}|{string.Join(">", v.ReplyPath)}";
 
-    /// <summary>Each interval's target on one side: its representative's endpoint, or null when none stands for it
-    /// (the address resolves to nothing, or it is no unicast host and no NIC or device owns it).</summary>
-    private static Endpoint?[] Targets(Topology t, List<(ulong Lo, ulong Hi)> intervals)
+    /// <summary>The target of each needed interval on one side: its representative's endpoint, or null when none
+    /// stands for it (the address resolves to nothing, or it is no unicast host and no NIC or device owns it).</summary>
+    private static (Endpoint To, string Name)?[] Targets(Topology t, List<(ulong Lo, ulong Hi)> intervals, List<int> needed)
     {
-        var targets = new Endpoint?[intervals.Count];
-        Parallel.For(0, intervals.Count, i =>
+        var targets = new (Endpoint, string)?[intervals.Count];
+        var nics = t.NetworkInterfaces.Select(n => n.PrivateIPAddress.Value).Order().ToArray();
+        var devices = t.OnPremisesDevices.SelectMany(Endpoints.DeviceAddresses).Select(a => a.Value).Order().ToArray();
+        Parallel.For(0, needed.Count, k =>
         {
-            var target = Representative(t, intervals[i].Lo, intervals[i].Hi);
+            var i = needed[k];
+            var target = Representative(t, nics, devices, intervals[i].Lo, intervals[i].Hi);
             Endpoint to;
             try { to = Endpoints.Of(t, target); }
             catch (EndpointException) { return; }
             if (to.Kind is EndpointKind.Site or EndpointKind.Internet or EndpointKind.CircuitNetwork && NoHosts.Any(p => p.Contains(target))) return;
-            targets[i] = to;
+            targets[i] = (to, Destination(t, to));
         });
         return targets;
     }
 
-    /// <summary>Each source subnet on one side, with its endpoint (null when the side has no such subnet).</summary>
-    private static (Subnet Subnet, Endpoint From)?[] Sources(Topology t, List<string> sources) =>
-        [.. sources.Select(id => t.Subnet(id) is { } s ? (s, Endpoints.Resolve(t, id)) : ((Subnet, Endpoint)?)null)];
-
-    private static Verdict? Run(Forwarder f, (Subnet Subnet, Endpoint From)? source, Endpoint? to, ulong lo, TransportProtocol protocol, int port)
+    /// <summary>Each used source subnet on one side, with its endpoint (null when the side has no such subnet).</summary>
+    private static (Subnet Subnet, Endpoint From)?[] SourceEndpoints(Topology t, List<string> sources, List<int> used)
     {
-        var t = f.Topology;
+        var result = new (Subnet, Endpoint)?[sources.Count];
+        foreach (var i in used)
+            if (t.Subnet(sources[i]) is { } s) result[i] = (s, Endpoints.Resolve(t, sources[i]));
+        return result;
+    }
+
+    private static Verdict? Run(Forwarder f, (Subnet Subnet, Endpoint From)? source, (Endpoint To, string Name)? target, ulong lo, TransportProtocol protocol, int port)
+    {
         if (source is not { } src) return null;
         if (src.Subnet.AddressPrefix.Contains(new Ipv4((uint)lo))) return null; // the subnet's own range
-        if (to is null) return null;
-        var r = f.Trace(src.From, to, protocol, port);
+        if (target is not { } to) return null;
+        var r = f.Trace(src.From, to.To, protocol, port);
         var disposition = r.Request.Disposition.Code();
         if (r.Request.Disposition.IsSuccess() && !r.Reaches) disposition += r.Reply is { } reply ? $", reply {reply.Disposition.Code()}" : ", no reply";
         var text = disposition;
         var last = r.Request.Devices.IsEmpty ? "" : r.Request.Devices[^1];
         if (last.Length > 0) text += $" at {last}";
         if (r.Asymmetric) text += ", asymmetric";
-        return new Verdict(Destination(t, to), disposition, text, r.Request.Devices, r.Reply?.Devices ?? []);
+        return new Verdict(to.Name, disposition, text, r.Request.Devices, r.Reply?.Devices ?? []);
     }
 
-    /// <summary>The address standing for an interval: a NIC's or device's own address in it when there is one, else
-    /// a subnet's first usable address (.4), else the interval's first address.</summary>
-    private static Ipv4 Representative(Topology t, ulong lo, ulong hi)
+    /// <summary>The address standing for an interval: a NIC's or device's own address in it when there is one (the
+    /// lowest), else a subnet's first usable address (.4), else the interval's first address.</summary>
+    private static Ipv4 Representative(Topology t, uint[] nics, uint[] devices, ulong lo, ulong hi)
     {
-        bool In(Ipv4 ip) => ip.Value >= lo && ip.Value <= hi;
-        var owned = t.NetworkInterfaces.Select(n => n.PrivateIPAddress).Where(In).Order().ToList();
-        if (owned.Count > 0) return owned[0];
-        owned = [.. t.OnPremisesDevices.SelectMany(Endpoints.DeviceAddresses).Where(In).Order()];
-        if (owned.Count > 0) return owned[0];
+        static uint? Lowest(uint[] sorted, ulong lo, ulong hi)
+        {
+            var i = Array.BinarySearch(sorted, (uint)lo);
+            if (i < 0) i = ~i;
+            else while (i > 0 && sorted[i - 1] == (uint)lo) i--;
+            return i < sorted.Length && sorted[i] <= hi ? sorted[i] : null;
+        }
+        if (Lowest(nics, lo, hi) is { } nic) return new Ipv4(nic);
+        if (Lowest(devices, lo, hi) is { } device) return new Ipv4(device);
         var first = new Ipv4((uint)lo);
         if (Endpoints.SubnetContaining(t, first) is { } s && s.AddressPrefix.First.Value == lo && hi - lo >= 4) return first.Add(4);
         return first;
@@ -146,7 +254,7 @@ public static class FlowDiff
 
     private static string Destination(Topology t, Endpoint e) => e.Kind switch
     {
-        EndpointKind.Nic or EndpointKind.SubnetHost => t.SubnetContaining(e.Address)?.Id ?? e.Node,
+        EndpointKind.Nic or EndpointKind.SubnetHost => Endpoints.SubnetContaining(t, e.Address)?.Id ?? e.Node,
         EndpointKind.Internet => "internet",
         _ => e.Node,
     };

@@ -1,0 +1,180 @@
+using NetTwin.Ipsec;
+using NetTwin.Model;
+using NetTwin.Routing;
+
+namespace NetTwin.WhatIf;
+
+/// <summary>Which classes of the flow diff (source subnet × destination interval) can walk differently after a
+/// change, so that <see cref="FlowDiff.Compare"/> traces only those. A walk is a deterministic function of what it
+/// reads: a flow none of whose reads changed walks the same on both sides and is left out of the diff, so tracing
+/// only the flows that read a changed input gives the full diff (tests/NetTwin.Tests/Scale/IncrementalEquivalenceTests.cs
+/// compares both on the examples and the small generated estate).</summary>
+/// <remarks>The selection narrows only when the change is narrow for forwarding (<see cref="ChangeScope.NarrowForwarding"/>:
+/// the control plane is the baseline's, and besides route tables, subnets' tables and service endpoints, and
+/// peerings' allowForwardedTraffic, nothing forwarding reads changed) and no connection translates addresses (VPN
+/// NAT, F1, is the only translation of a request's destination; without it a request keeps its destination, and a
+/// reply's destination is always one of the sources its request had: the source subnet's address or an address a
+/// firewall or appliance translated it to, F4/F5).
+/// <list type="bullet">
+/// <item><b>Route tables.</b> A touched subnet X holding no forwarder (appliance NIC, IP forwarding, firewall: the
+/// only way a packet leaves a subnet it is not addressed to) reads its table (lookups, B1, and the VirtualNetwork tag
+/// of its NSGs, G4) only for packets leaving or entering it: requests from X (destination the interval's address),
+/// and the replies and NSG checks of requests to X (address the request's source or a translated source). A lookup
+/// or tag membership changes only for addresses covered by a prefix whose routes differ between X's two tables. So:
+/// from X, the intervals inside X's changed prefixes; to X, the sources whose address is in them (every source when
+/// a translating device's address is).</item>
+/// <item><b>allowForwardedTraffic of V → W.</b> Forwarding reads it only when a packet crosses from W into V (the
+/// reverse of W → V, rule C2), so only for packets whose destination is in V: requests to V, and replies to sources
+/// in V (when no translating device's address is in V). So: every interval from sources in V, and every source
+/// towards the intervals of V.</item>
+/// </list>
+/// Anything else (or a condition failing) selects everything.</remarks>
+public sealed class FlowSelection
+{
+    public static readonly FlowSelection Everything = All("every flow");
+
+    private static FlowSelection All(string reason) => new(true, [], [], []) { Reason = reason };
+
+    private readonly bool _all;
+    private readonly Dictionary<string, List<(ulong Lo, ulong Hi)>> _from;
+    private readonly List<(ulong Lo, ulong Hi, Func<Ipv4?, bool> Sources)> _to;
+    private readonly List<Prefix> _everythingFrom;
+
+    /// <summary>Why the selection is what it is, in words (for the report's note).</summary>
+    public string Reason { get; private init; } = "every flow";
+
+    /// <summary>True when every class is traced.</summary>
+    public bool IsEverything => _all;
+
+    private FlowSelection(bool all, Dictionary<string, List<(ulong, ulong)>> from, List<(ulong, ulong, Func<Ipv4?, bool>)> to, List<Prefix> everythingFrom)
+    {
+        _all = all;
+        _from = from;
+        _to = to;
+        _everythingFrom = everythingFrom;
+    }
+
+    /// <summary>The destination ranges the chosen intervals lie in, sorted and merged; null when the intervals of
+    /// every destination may be needed.</summary>
+    public IReadOnlyList<(ulong Lo, ulong Hi)>? Destinations =>
+        _all || _everythingFrom.Count > 0 ? null : Merge(_from.Values.SelectMany(r => r).Concat(_to.Select(t => (t.Lo, t.Hi))));
+
+    public static FlowSelection Of(Planes before, Planes after, ChangeScope scope)
+    {
+        var (bt, at) = (before.Topology, after.Topology);
+        if (scope.Routing == RoutingScope.Full) return All("every flow: the control plane was recomputed");
+        if (!scope.NarrowForwarding) return All("every flow: NSGs, NICs, VMs or firewalls changed");
+        if (Translates(bt) || Translates(at)) return All("every flow: a connection translates addresses (NAT, F1)");
+        if (scope.TouchedSubnets.Count == 0 && scope.ForwardedTrafficVnets.Count == 0) return new(false, [], [], []) { Reason = "no flow: nothing forwarding reads changed" };
+        var translated = TranslatingAddresses(bt).Concat(TranslatingAddresses(at)).Distinct().ToList();
+
+        var from = new Dictionary<string, List<(ulong, ulong)>>(StringComparer.Ordinal);
+        var to = new List<(ulong, ulong, Func<Ipv4?, bool>)>();
+        foreach (var id in scope.TouchedSubnets)
+        {
+            if (HoldsForwarder(bt, id) || HoldsForwarder(at, id)) return All($"every flow: {id} holds a forwarding device");
+            var changed = Merge(ChangedPrefixes(before.Routing.EffectiveRoutes(id), after.Routing.EffectiveRoutes(id)).Select(p => ((ulong)p.First.Value, (ulong)p.Last.Value)));
+            if (changed.Count == 0) continue;
+            from[id] = [.. changed];
+            bool InChanged(Ipv4? a) => a is { } ip && changed.Any(r => ip.Value >= r.Lo && ip.Value <= r.Hi);
+            var everySource = translated.Any(a => InChanged(a));
+            var prefixes = new[] { bt.Subnet(id)?.AddressPrefix, at.Subnet(id)?.AddressPrefix }.OfType<Prefix>().Distinct();
+            foreach (var p in prefixes) to.Add((p.First.Value, p.Last.Value, a => everySource || InChanged(a)));
+        }
+        var everythingFrom = new List<Prefix>();
+        foreach (var v in scope.ForwardedTrafficVnets)
+        {
+            var prefixes = new[] { bt.VirtualNetwork(v), at.VirtualNetwork(v) }.OfType<VirtualNetwork>().SelectMany(x => x.AddressPrefixes).Distinct().ToList();
+            if (translated.Any(a => prefixes.Any(p => p.Contains(a))))
+                return All($"every flow: {v} holds an address a firewall or appliance translates to");
+            everythingFrom.AddRange(prefixes);
+            foreach (var p in prefixes) to.Add((p.First.Value, p.Last.Value, _ => true));
+        }
+        var why = new List<string>();
+        if (scope.TouchedSubnets.Count > 0) why.Add($"from and to the {scope.TouchedSubnets.Count} subnet(s) whose effective routes changed, for the destinations and sources their changed prefixes cover");
+        if (scope.ForwardedTrafficVnets.Count > 0) why.Add($"from and to {string.Join(", ", scope.ForwardedTrafficVnets.Order(StringComparer.Ordinal))} (allowForwardedTraffic, rule C2)");
+        return new(false, from, to, everythingFrom) { Reason = "only the flows " + string.Join(", and ", why) };
+    }
+
+    /// <summary>The indices of the intervals to trace from <paramref name="source"/> (whose flows come from
+    /// <paramref name="address"/>), ascending.</summary>
+    public IEnumerable<int> IntervalsFor(string source, Ipv4? address, IReadOnlyList<(ulong Lo, ulong Hi)> intervals)
+    {
+        if (_all || (address is { } a && _everythingFrom.Any(p => p.Contains(a)))) return Enumerable.Range(0, intervals.Count);
+        var ranges = new List<(ulong Lo, ulong Hi)>();
+        if (_from.TryGetValue(source, out var mine)) ranges.AddRange(mine);
+        ranges.AddRange(_to.Where(t => t.Sources(address)).Select(t => (t.Lo, t.Hi)));
+        return Merge(ranges).SelectMany(r => Inside(intervals, r.Lo, r.Hi)).Distinct().Order();
+    }
+
+    private static IEnumerable<int> Inside(IReadOnlyList<(ulong Lo, ulong Hi)> intervals, ulong lo, ulong hi)
+    {
+        int a = 0, b = intervals.Count;
+        while (a < b)
+        {
+            var mid = (a + b) / 2;
+            if (intervals[mid].Lo < lo) a = mid + 1; else b = mid;
+        }
+        for (var i = a; i < intervals.Count && intervals[i].Hi <= hi; i++) yield return i;
+    }
+
+    private static List<(ulong Lo, ulong Hi)> Merge(IEnumerable<(ulong Lo, ulong Hi)> ranges)
+    {
+        var list = new List<(ulong Lo, ulong Hi)>();
+        foreach (var r in ranges.OrderBy(r => r.Lo))
+        {
+            if (list.Count > 0 && r.Lo <= list[^1].Hi + 1) list[^1] = (list[^1].Lo, Math.Max(list[^1].Hi, r.Hi));
+            else list.Add(r);
+        }
+        return list;
+    }
+
+    /// <summary>The prefixes whose routes differ between two tables: for each prefix, its routes in table order,
+    /// compared field by field (<see cref="Structural.Same"/>). A lookup (longest prefix over the Active routes,
+    /// B1) and the VirtualNetwork tag (G4) of an address read only the routes whose prefix covers it.</summary>
+    public static IReadOnlyList<Prefix> ChangedPrefixes(EffectiveRouteTable before, EffectiveRouteTable after)
+    {
+        if (ReferenceEquals(before, after)) return [];
+        static Dictionary<Prefix, List<EffectiveRoute>> ByPrefix(EffectiveRouteTable t)
+        {
+            var d = new Dictionary<Prefix, List<EffectiveRoute>>();
+            foreach (var r in t.Routes)
+            {
+                if (!d.TryGetValue(r.AddressPrefix, out var l)) d[r.AddressPrefix] = l = [];
+                l.Add(r);
+            }
+            return d;
+        }
+        var (b, a) = (ByPrefix(before), ByPrefix(after));
+        var changed = new List<Prefix>();
+        foreach (var (p, routes) in a)
+            if (!b.TryGetValue(p, out var old) || old.Count != routes.Count || old.Zip(routes).Any(x => !Structural.Same(x.First, x.Second))) changed.Add(p);
+        foreach (var p in b.Keys) if (!a.ContainsKey(p)) changed.Add(p);
+        return changed;
+    }
+
+    private static bool Translates(Topology t) => t.Connections.Any(c => !c.IngressNatRules.IsEmpty || !c.EgressNatRules.IsEmpty);
+
+    /// <summary>The addresses a request's source can be translated to (F4 firewall SNAT and public IP, F5 appliance
+    /// masquerade to its egress NIC): the only destinations of replies besides the sources themselves.</summary>
+    private static IEnumerable<Ipv4> TranslatingAddresses(Topology t)
+    {
+        foreach (var fw in t.AzureFirewalls)
+        {
+            yield return fw.PrivateIPAddress;
+            if (fw.PublicIPAddress is { } pip) yield return pip;
+        }
+        var appliances = t.VirtualMachines.Where(v => v.Appliance is not null).ToList();
+        var names = appliances.Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var n in t.NetworkInterfaces)
+            if (n.EnableIPForwarding || (n.VirtualMachine is { } vm && names.Contains(vm))) yield return n.PrivateIPAddress;
+        foreach (var v in appliances)
+            foreach (var n in v.NetworkInterfaces.Select(t.NetworkInterface).OfType<NetworkInterface>()) yield return n.PrivateIPAddress;
+    }
+
+    /// <summary>True when the subnet holds an appliance NIC (IP forwarding, or a VM declared as an appliance) or an
+    /// Azure Firewall.</summary>
+    private static bool HoldsForwarder(Topology t, string subnet) =>
+        t.AzureFirewalls.Any(f => f.Subnet == subnet)
+        || t.InterfacesIn(subnet).Any(n => n.EnableIPForwarding || (n.VirtualMachine is { } vm && t.VirtualMachine(vm)?.Appliance is not null));
+}

@@ -1,0 +1,265 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using NetTwin.Bench;
+using NetTwin.Formats.Yaml;
+using NetTwin.Ipsec;
+using NetTwin.Model;
+using NetTwin.Tests.Support;
+using NetTwin.Validation;
+using NetTwin.WhatIf;
+
+namespace NetTwin.Tests.Scale;
+
+/// <summary>The what-if's shortcuts (issue 7) — incremental validation, the routing scopes, the flow selection and
+/// the cut points taken without every subnet's table — give the answers of the plain definitions, for varied changes
+/// (every peering's allowForwardedTraffic, route tables edited, associations moved, NSG rules removed, ...) on every
+/// example and the small generated estate. Not timed.</summary>
+public class WhatIfEquivalence
+{
+    private static readonly string[] ExampleNames = ["s0-proxy-tunnel", "s1-vpn-over-er", "s2-ipsec-backup", "s3-third-parties", "s4-vnet-to-vnet"];
+
+    public static TheoryData<string> Examples() => new(ExampleNames);
+
+    private static Topology Example(string name) => TopologyLoader.Load(Nt.Example(name));
+
+    private static T WithSmallEstate<T>(Func<Topology, T> test)
+    {
+        var folder = EstateGenerator.Generate(EstateSpec.Small).WriteToTemp();
+        try { return test(TopologyLoader.Load(folder)); }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+
+    // ------------------------------------------------------------------ validation
+
+    /// <summary>Each validation part reads only the collections it declares: its findings over a topology whose other
+    /// collections are emptied (and whose peerings' allowForwardedTraffic is flipped, when it does not declare that
+    /// flag) are its findings over the whole topology.</summary>
+    [Theory]
+    [MemberData(nameof(Examples))]
+    public void EachValidationPartReadsOnlyWhatItDeclares(string example) => AssertPartsReadWhatTheyDeclare(Example(example));
+
+    [Fact]
+    public void EachValidationPartReadsOnlyWhatItDeclaresOnTheSmallGeneratedEstate() => WithSmallEstate(t => { AssertPartsReadWhatTheyDeclare(t); return 0; });
+
+    /// <summary>Also over the mutated variants, which hold findings the examples do not (propagation off on a
+    /// GatewaySubnet, UDRs to gateways, ...).</summary>
+    [Theory]
+    [MemberData(nameof(Examples))]
+    public void EachValidationPartReadsOnlyWhatItDeclaresOnTheVariants(string example)
+    {
+        foreach (var (_, after) in Mutations(Example(example))) AssertPartsReadWhatTheyDeclare(after);
+    }
+
+    private static void AssertPartsReadWhatTheyDeclare(Topology t)
+    {
+        foreach (var part in Validator.Parts)
+            Assert.True(Show(part.Check(t)).SequenceEqual(Show(part.Check(Strip(t, part.Reads)))),
+                $"validation part '{part.Name}' reads a collection it does not declare ({part.Reads})");
+    }
+
+    /// <summary>The topology with only the declared collections left.</summary>
+    private static Topology Strip(Topology t, TopologyParts keep)
+    {
+        bool K(TopologyParts p) => (keep & p) != 0;
+        var peerings = K(TopologyParts.VirtualNetworkPeerings) ? t.VirtualNetworkPeerings : [];
+        if (!K(TopologyParts.PeeringForwardedTraffic)) peerings = [.. peerings.Select(p => p with { AllowForwardedTraffic = !p.AllowForwardedTraffic })];
+        return new Topology
+        {
+            Root = t.Root,
+            VirtualNetworks = K(TopologyParts.VirtualNetworks) ? t.VirtualNetworks : [],
+            VirtualNetworkPeerings = peerings,
+            RouteTables = K(TopologyParts.RouteTables) ? t.RouteTables : [],
+            NetworkSecurityGroups = K(TopologyParts.NetworkSecurityGroups) ? t.NetworkSecurityGroups : [],
+            NetworkInterfaces = K(TopologyParts.NetworkInterfaces) ? t.NetworkInterfaces : [],
+            VirtualMachines = K(TopologyParts.VirtualMachines) ? t.VirtualMachines : [],
+            AzureFirewalls = K(TopologyParts.AzureFirewalls) ? t.AzureFirewalls : [],
+            VirtualNetworkGateways = K(TopologyParts.VirtualNetworkGateways) ? t.VirtualNetworkGateways : [],
+            LocalNetworkGateways = K(TopologyParts.LocalNetworkGateways) ? t.LocalNetworkGateways : [],
+            Connections = K(TopologyParts.Connections) ? t.Connections : [],
+            ExpressRouteCircuits = K(TopologyParts.ExpressRouteCircuits) ? t.ExpressRouteCircuits : [],
+            OnPremisesDevices = K(TopologyParts.OnPremisesDevices) ? t.OnPremisesDevices : [],
+            Failures = K(TopologyParts.Failures) ? t.Failures : [],
+            ServiceTags = K(TopologyParts.ServiceTags) ? t.ServiceTags : ServiceTagSet.Empty,
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(Examples))]
+    public void IncrementalValidationEqualsTheFullValidationForEveryVariant(string example) => AssertIncrementalValidation(Example(example));
+
+    [Fact]
+    public void IncrementalValidationEqualsTheFullValidationOnTheSmallGeneratedEstate() => WithSmallEstate(t => { AssertIncrementalValidation(t); return 0; });
+
+    private static void AssertIncrementalValidation(Topology before)
+    {
+        var baseline = Validator.ValidateByPart(before);
+        foreach (var (name, after) in Mutations(before))
+            Assert.True(Show(Validator.Validate(after)).SequenceEqual(Show(Validator.Revalidate(baseline, after, ChangeScope.ChangedParts(before, after)).Findings)),
+                $"incremental validation differs after {name}");
+    }
+
+    private static IEnumerable<string> Show(IEnumerable<Finding> findings) => findings.Select(f => $"{f.Id}|{f.Resource}|{f.Message}|{f.Source}");
+
+    // ------------------------------------------------------------------ the whole what-if
+
+    /// <summary>Differ.Compare over a derived analysis (scoped routing, incremental validation, selected flows, cuts
+    /// without every table) equals every comparison made in full over planes computed afresh.</summary>
+    [Theory]
+    [MemberData(nameof(Examples))]
+    public void WhatIfOfEveryVariantEqualsTheFullComparison(string example)
+    {
+        var before = Example(example);
+        foreach (var (name, after) in Mutations(before)) AssertSameDifferences(before, after, name);
+    }
+
+    [Fact]
+    public void WhatIfOfEveryVariantEqualsTheFullComparisonOnTheSmallGeneratedEstate() => WithSmallEstate(before =>
+    {
+        foreach (var (name, after) in Mutations(before).Where((m, i) => i % 3 == 0 || m.Name.EndsWith("without its first rule", StringComparison.Ordinal)))
+            AssertSameDifferences(before, after, name);
+        return 0;
+    });
+
+    /// <summary>The scopes the variants exercise: each narrow scope occurs (so the equivalence above is not only the
+    /// full path compared with itself).</summary>
+    [Fact]
+    public void TheVariantsExerciseEveryNarrowScope()
+    {
+        var seen = new HashSet<string>();
+        void See(Topology t, IEnumerable<(string Name, Topology After)> mutations)
+        {
+            var before = Planes.Compute(t);
+            foreach (var (_, after) in mutations)
+            {
+                var scope = ChangeScope.Of(t, after);
+                var selection = FlowSelection.Of(before, Planes.Compute(after), scope);
+                seen.Add($"{scope.Routing}/{(selection.IsEverything ? "all flows" : "selected flows")}/{(scope.ForwardedTrafficVnets.Count > 0 ? "C2" : "")}");
+            }
+        }
+        foreach (var example in ExampleNames)
+        {
+            var t = Example(example);
+            See(t, Mutations(t));
+        }
+        // The examples hold no NSG: the generated estate's give the NSG-only variants.
+        WithSmallEstate(t => { See(t, Mutations(t).Where(m => m.Name.EndsWith("without its first rule", StringComparison.Ordinal))); return 0; });
+        Assert.Contains("RouteTables/selected flows/", seen);
+        Assert.Contains("None/selected flows/C2", seen);
+        Assert.Contains("None/all flows/", seen);
+        Assert.Contains("Full/all flows/", seen);
+    }
+
+    /// <summary>The cut points taken from the boundaries and the service tags equal those taken from every subnet's
+    /// effective routes.</summary>
+    [Theory]
+    [MemberData(nameof(Examples))]
+    public void CutsWithoutEveryTableEqualCutsFromEveryTable(string example)
+    {
+        var t = Example(example);
+        AssertSameCuts(Planes.Compute(t));
+        foreach (var (_, after) in Mutations(t).Take(12)) AssertSameCuts(Planes.Compute(after));
+    }
+
+    [Fact]
+    public void CutsWithoutEveryTableEqualCutsFromEveryTableOnTheSmallGeneratedEstate() => WithSmallEstate(t => { AssertSameCuts(Planes.Compute(t)); return 0; });
+
+    private static void AssertSameCuts(Planes p)
+    {
+        var f = new global::NetTwin.Forwarding.Forwarder(p);
+        var full = new SortedSet<ulong> { 0, 1UL << 32 };
+        void Cut(Prefix x) { full.Add(x.First.Value); full.Add((ulong)x.Last.Value + 1); }
+        foreach (var x in AddressRanges.NotPublic) Cut(x);
+        foreach (var x in global::NetTwin.Forwarding.Reachability.Boundaries(f)) Cut(x);
+        foreach (var d in p.Topology.OnPremisesDevices) foreach (var x in global::NetTwin.Forwarding.Endpoints.DeviceNetworks(d)) Cut(x);
+        foreach (var (_, table) in p.Routing.AllSubnetTables()) foreach (var r in table.Routes) Cut(r.AddressPrefix);
+        Assert.Equal(full, FlowDiff.Cuts(f, f, null, null).Order());
+    }
+
+    /// <summary>Everything <see cref="Differ.Compare"/> says of a derived analysis equals the plain comparisons over
+    /// fresh planes: findings of two full validations, every subnet's routes, BGP, tunnels, every flow, the intents.</summary>
+    internal static void AssertSameDifferences(Topology before, Topology after, string? name = null)
+    {
+        var baseline = EstateAnalysis.Of(before, Probes.None);
+        var derived = baseline.Derive(after);
+        var fast = Differ.Compare(baseline, derived);
+        var (pb, pa) = (Planes.Compute(before), Planes.Compute(after));
+        string? Key(Topology t, string id) => t.Subnet(id) is { } sn ? $"{sn.VirtualNetwork}|{sn.RouteTable}|{string.Join(",", sn.ServiceEndpoints)}" : null;
+        var subnets = before.Subnets.Select(x => x.Id).Union(after.Subnets.Select(x => x.Id)).Order(StringComparer.Ordinal);
+        var reference = new Differences(
+            Differ.CompareFindings(Validator.Validate(before), Validator.Validate(after)),
+            Differ.CompareRoutes(id => before.Subnet(id) is null ? null : pb.Routing.EffectiveRoutes(id),
+                id => after.Subnet(id) is null ? null : pa.Routing.EffectiveRoutes(id), subnets.Select(id => (id, Key(before, id), Key(after, id)))),
+            Differ.CompareSessions(pb.Routing.Bgp, pa.Routing.Bgp),
+            Differ.CompareLearned(pb.Routing, pa.Routing),
+            Differ.CompareTunnels(pb.Tunnels, pa.Tunnels),
+            FlowDiff.CompareInFull(pb, pa),
+            [],
+            []);
+        var what = name is null ? "" : $" after {name} (scope {derived.Scope!.Routing})";
+        Assert.True(Json(reference.Findings) == Json(fast.Findings), "findings differ" + what);
+        Assert.True(Json(reference.Routes) == Json(fast.Routes), "routes differ" + what);
+        Assert.True(Json(reference.BgpSessions) == Json(fast.BgpSessions), "BGP sessions differ" + what);
+        Assert.True(Json(reference.LearnedRoutes) == Json(fast.LearnedRoutes), "learned routes differ" + what);
+        Assert.True(Json(reference.Tunnels) == Json(fast.Tunnels), "tunnels differ" + what);
+        Assert.True(Json(reference.Flows) == Json(fast.Flows), "flows differ" + what + $": full {reference.Flows.Count}, selected {fast.Flows.Count}");
+    }
+
+    private static string Json<T>(T value) => JsonSerializer.Serialize(value);
+
+    // ------------------------------------------------------------------ variants
+
+    /// <summary>Small changes of a topology, each on its own: every peering's allowForwardedTraffic (and
+    /// allowVirtualNetworkAccess) flipped; each route table's propagation flipped, its last route removed, its first
+    /// route sent to None; each subnet's table removed or given the first table; each NSG's first rule removed.</summary>
+    public static IEnumerable<(string Name, Topology After)> Mutations(Topology t)
+    {
+        for (var i = 0; i < t.VirtualNetworkPeerings.Length; i++)
+        {
+            var p = t.VirtualNetworkPeerings[i];
+            yield return ($"{p.Name} allowForwardedTraffic {!p.AllowForwardedTraffic}",
+                t with { VirtualNetworkPeerings = t.VirtualNetworkPeerings.SetItem(i, p with { AllowForwardedTraffic = !p.AllowForwardedTraffic }) });
+            if (i == 0)
+                yield return ($"{p.Name} allowVirtualNetworkAccess {!p.AllowVirtualNetworkAccess}",
+                    t with { VirtualNetworkPeerings = t.VirtualNetworkPeerings.SetItem(i, p with { AllowVirtualNetworkAccess = !p.AllowVirtualNetworkAccess }) });
+        }
+        if (t.VirtualNetworkPeerings.Length > 1)
+            yield return ("every peering's allowForwardedTraffic flipped",
+                t with { VirtualNetworkPeerings = [.. t.VirtualNetworkPeerings.Select(p => p with { AllowForwardedTraffic = !p.AllowForwardedTraffic })] });
+        for (var i = 0; i < t.RouteTables.Length; i++)
+        {
+            var rt = t.RouteTables[i];
+            Topology With(RouteTable x) => t with { RouteTables = t.RouteTables.SetItem(i, x) };
+            yield return ($"{rt.Name} propagation flipped", With(rt with { DisableBgpRoutePropagation = !rt.DisableBgpRoutePropagation }));
+            if (rt.Routes.Length > 0)
+            {
+                yield return ($"{rt.Name} without its last route", With(rt with { Routes = rt.Routes.RemoveAt(rt.Routes.Length - 1) }));
+                yield return ($"{rt.Name} first route to None", With(rt with { Routes = rt.Routes.SetItem(0, rt.Routes[0] with { NextHopType = NextHopType.None, NextHopIpAddress = null }) }));
+            }
+        }
+        var subnets = t.VirtualNetworks.SelectMany((v, vi) => v.Subnets.Select((s, si) => (vi, si, s))).ToList();
+        foreach (var (vi, si, s) in subnets.Where(x => x.s.HoldsWorkloads).Take(6))
+        {
+            var v = t.VirtualNetworks[vi];
+            Topology With(Subnet x) => t with { VirtualNetworks = t.VirtualNetworks.SetItem(vi, v with { Subnets = v.Subnets.SetItem(si, x) }) };
+            if (s.RouteTable is not null) yield return ($"{s.Id} without its route table", With(s with { RouteTable = null }));
+            else if (t.RouteTables.Length > 0) yield return ($"{s.Id} given {t.RouteTables[0].Name}", With(s with { RouteTable = t.RouteTables[0].Name }));
+        }
+        for (var i = 0; i < t.NetworkSecurityGroups.Length && i < 3; i++)
+        {
+            var n = t.NetworkSecurityGroups[i];
+            if (n.SecurityRules.Length > 0)
+                yield return ($"{n.Name} without its first rule", t with { NetworkSecurityGroups = t.NetworkSecurityGroups.SetItem(i, n with { SecurityRules = n.SecurityRules.RemoveAt(0) }) });
+        }
+        yield return ("a peering and a route table at once", Combined(t));
+    }
+
+    private static Topology Combined(Topology t)
+    {
+        var r = t;
+        if (r.VirtualNetworkPeerings.Length > 0)
+            r = r with { VirtualNetworkPeerings = r.VirtualNetworkPeerings.SetItem(0, r.VirtualNetworkPeerings[0] with { AllowForwardedTraffic = !r.VirtualNetworkPeerings[0].AllowForwardedTraffic }) };
+        if (r.RouteTables.Length > 0 && r.RouteTables[^1].Routes.Length > 0)
+            r = r with { RouteTables = r.RouteTables.SetItem(r.RouteTables.Length - 1, r.RouteTables[^1] with { Routes = r.RouteTables[^1].Routes.RemoveAt(0) }) };
+        return r;
+    }
+}
