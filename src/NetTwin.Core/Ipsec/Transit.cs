@@ -42,14 +42,25 @@ public static class Transit
         ArgumentNullException.ThrowIfNull(t);
         ArgumentNullException.ThrowIfNull(reports);
         var paths = ImmutableArray.CreateBuilder<TransitPath>();
+        // A gateway's sites pair with each other (quadratic in its connections): each site's prefixes, each gateway's
+        // Azure prefixes and each SA's stop text are worked out once, not once per pair.
+        var azure = new Dictionary<string, string>(StringComparer.Ordinal);
+        var stops = new Dictionary<(string Connection, ChildSa Sa), string>();
+        string Stop(TunnelReport r, ChildSa sa)
+        {
+            if (!stops.TryGetValue((r.Connection, sa), out var text)) stops[(r.Connection, sa)] = text = StopText(t, r, sa, azure);
+            return text;
+        }
         foreach (var gw in reports.GroupBy(r => r.Gateway))
         {
             var live = gw.Where(r => r.State != TunnelState.Down && !r.Selectors.IsEmpty).ToList();
-            foreach (var x in live)
-                foreach (var y in live.Where(y => y.Connection != x.Connection))
+            var sites = live.Select(r => SitePrefixes(t, r)).ToList();
+            for (var i = 0; i < live.Count; i++)
+                for (var j = 0; j < live.Count; j++)
                 {
-                    var ax = SitePrefixes(t, x);
-                    var ay = SitePrefixes(t, y);
+                    var (x, y) = (live[i], live[j]);
+                    if (y.Connection == x.Connection) continue;
+                    var (ax, ay) = (sites[i], sites[j]);
                     foreach (var s in x.Selectors)
                         foreach (var o in y.Selectors)
                         {
@@ -57,7 +68,7 @@ public static class Transit
                             var destinations = Prefixes.Intersect(Prefixes.Intersect(s.Selector.Local, o.Selector.Remote), ay);
                             if (sources.IsEmpty || destinations.IsEmpty) continue;
                             paths.Add(new TransitPath(gw.Key, x.Connection, y.Connection, sources, destinations, s, o,
-                                StopText(t, x, s) + "; or " + StopText(t, y, o)));
+                                Stop(x, s) + "; or " + Stop(y, o)));
                         }
                 }
         }
@@ -103,11 +114,12 @@ public static class Transit
         ? $"VNet-to-VNet to {c.VirtualNetworkGateway2}"
         : $"site {c.LocalNetworkGateway2}: {string.Join(", ", t.LocalNetworkGateway(c.LocalNetworkGateway2 ?? "")?.AddressPrefixes ?? [])}";
 
-    private static string StopText(Topology t, TunnelReport r, ChildSa sa)
+    private static string StopText(Topology t, TunnelReport r, ChildSa sa, Dictionary<string, string> azureByGateway)
     {
         var c = t.Connection(r.Connection)!;
-        var g = t.VirtualNetworkGateway(c.VirtualNetworkGateway1);
-        var azure = g is null ? "" : string.Join(", ", AzureParties.AllPrefixes(t, g));
+        if (!azureByGateway.TryGetValue(c.VirtualNetworkGateway1, out var azure))
+            azureByGateway[c.VirtualNetworkGateway1] = azure = t.VirtualNetworkGateway(c.VirtualNetworkGateway1) is { } g
+                ? string.Join(", ", AzureParties.AllPrefixes(t, g)) : "";
         var site = string.Join(", ", SitePrefixes(t, r));
         var policies = $"trafficSelectorPolicies {azure} <-> {site}";
         if (sa.Initiator == Side.Peer)

@@ -119,11 +119,15 @@ public static class Tunnels
             .ToList();
         var transits = Transit.Find(topology, reports);
         var transitFindings = Transit.FindingsByPair(topology, transits);
+        var byConnection = new Dictionary<string, List<Finding>>(StringComparer.Ordinal);
+        foreach (var (a, b, finding) in transitFindings)
+            foreach (var name in a == b ? [a] : new[] { a, b })
+            {
+                if (!byConnection.TryGetValue(name, out var list)) byConnection[name] = list = [];
+                list.Add(finding);
+            }
         var withTransit = reports.Select(r =>
-        {
-            var mine = transitFindings.Where(f => f.A == r.Connection || f.B == r.Connection).Select(f => f.Finding).ToList();
-            return mine.Count == 0 ? r : r with { Findings = [.. r.Findings, .. mine] };
-        }).ToImmutableArray();
+            byConnection.TryGetValue(r.Connection, out var mine) ? r with { Findings = [.. r.Findings, .. mine] } : r).ToImmutableArray();
         var findings = withTransit.SelectMany(r => r.Findings).Distinct()
             .OrderByDescending(f => f.Severity).ThenBy(f => f.Id, StringComparer.Ordinal).ThenBy(f => f.Resource, StringComparer.Ordinal)
             .ToImmutableArray();
