@@ -23,7 +23,7 @@ internal static class Cli
           smoke    [--repeat N] [--factor F]     small and large once each, against F× (default 3) the targets scaled to size
           profile  [--size largest] [--repeat N] where load + validate spends its time, stage by stage
           profile-failures [--size large] [--cases N]  where single failure cases spend their time (planes, intents, routes lost)
-          profile-whatif [--size large] [--repeat N]   where the two generated what-ifs spend their time (derive, findings, routes, flows, intents)
+          profile-whatif [--size large] [--repeat N] [--change udr|peering]  where the two generated what-ifs spend their time (derive, findings, routes, flows, intents)
           sizes                                  what each estate size holds
         """;
 
@@ -41,7 +41,7 @@ internal static class Cli
                 "profile" => Profile(o),
                 "sizes" => Sizes(),
                 "profile-failures" => FailureProfile.Run(o.Str("size", "large")!, o.Int("cases", 6)),
-                "profile-whatif" => WhatIfProfile.Run(o.Str("size", "large")!, o.Int("repeat", 1)),
+                "profile-whatif" => WhatIfProfile.Run(o.Str("size", "large")!, o.Int("repeat", 1), o.Str("change", null)),
                 _ => Fail($"unknown verb '{args[0]}'\n{Usage}"),
             };
         }

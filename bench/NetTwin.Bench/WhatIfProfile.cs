@@ -8,13 +8,13 @@ namespace NetTwin.Bench;
 /// baseline whose planes, findings and intents are computed untimed (as the bench's what-if rows have it).</summary>
 internal static class WhatIfProfile
 {
-    public static int Run(string sizeName, int repeat)
+    public static int Run(string sizeName, int repeat, string? only = null)
     {
         var spec = EstateSpec.ByName(sizeName);
         using var ctx = new BenchContext(spec);
         var before = ctx.Topology;
         var probes = Probes.For(ctx.Folder, null);
-        foreach (var change in new[] { EstateGenerator.UdrChangeFile, EstateGenerator.PeeringChangeFile })
+        foreach (var change in new[] { EstateGenerator.UdrChangeFile, EstateGenerator.PeeringChangeFile }.Where(c => only is null || c.Contains(only, StringComparison.Ordinal)))
         {
             var after = TopologyLoader.Load(ctx.Folder, [Path.Combine(ctx.Folder, change)]);
             for (var r = 0; r < repeat; r++)

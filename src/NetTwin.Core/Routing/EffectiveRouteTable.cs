@@ -213,6 +213,35 @@ public sealed class EffectiveRouteTable
         if (_layer.UserIndexOf(prefix) is var ui and >= 0 && User(ui) is { State: RouteState.Active } u) yield return u;
     }
 
+    /// <summary>The routes of <paramref name="before"/> and <paramref name="after"/> that can differ, each in table
+    /// order, when both are views over the same gateway route set with the same B3 drops (e.g. one route table edited):
+    /// every Default and User route, and the gateway routes at the indices either table or either layer overrides.
+    /// Every other gateway route is the set's own route object on both sides, at the same place in both listings, so
+    /// comparing these lists prefix by prefix or route by route finds every difference a comparison of the whole
+    /// tables finds. Null when the tables are not views of one set (compare them in full).</summary>
+    internal static (List<EffectiveRoute> Before, List<EffectiveRoute> After)? Candidates(EffectiveRouteTable before, EffectiveRouteTable after)
+    {
+        if (!ReferenceEquals(before._gateways, after._gateways) || !before._hidden.AsSpan().SequenceEqual(after._hidden)) return null;
+        var indices = new SortedSet<int>();
+        if (before._gateways is not null)
+        {
+            indices.UnionWith(before._gatewayOverrides.Keys);
+            indices.UnionWith(after._gatewayOverrides.Keys);
+            indices.UnionWith(before._layer.GatewayOverrides.Keys);
+            indices.UnionWith(after._layer.GatewayOverrides.Keys);
+            indices.ExceptWith(before._hidden);
+        }
+        List<EffectiveRoute> Of(EffectiveRouteTable t)
+        {
+            var list = new List<EffectiveRoute>(t._defaults.Length + indices.Count + t._layer.Users.Length);
+            list.AddRange(t._defaults);
+            foreach (var i in indices) list.Add(t.Gateway(i));
+            for (var i = 0; i < t._layer.Users.Length; i++) list.Add(t.User(i));
+            return list;
+        }
+        return (Of(before), Of(after));
+    }
+
     private int GatewayCount => _gateways is null ? 0 : _gateways.Routes.Length - _hidden.Length;
 
     private EffectiveRoute Gateway(int index) =>

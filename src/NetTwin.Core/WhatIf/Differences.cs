@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Collections.Concurrent;
 using System.Text.Json.Serialization;
 using NetTwin.Ipsec;
@@ -114,9 +115,11 @@ public static class Differ
     }
 
     /// <summary>Route differences of every subnet present on either side (or only <paramref name="onlySubnets"/>).
-    /// Subnets sharing a table on both sides (same VNet, same route table) are compared once.</summary>
+    /// Subnets sharing a table on both sides (same VNet, same route table) are compared once. Two views over one
+    /// gateway route set are compared over the routes that can differ (<see cref="EffectiveRouteTable.Candidates"/>);
+    /// <paramref name="inFull"/> compares every route (the plain definition, for the equivalence tests).</summary>
     public static IReadOnlyList<RouteChange> CompareRoutes(Func<string, EffectiveRouteTable?> before, Func<string, EffectiveRouteTable?> after,
-        IEnumerable<(string Subnet, string? BeforeKey, string? AfterKey)> subnets)
+        IEnumerable<(string Subnet, string? BeforeKey, string? AfterKey)> subnets, bool inFull = false)
     {
         var memo = new ConcurrentDictionary<(string?, string?), List<RouteChange>>();
         var list = subnets.ToList();
@@ -124,7 +127,7 @@ public static class Differ
         Parallel.For(0, list.Count, i =>
         {
             var (subnet, bk, ak) = list[i];
-            var rows = memo.GetOrAdd((bk, ak), _ => CompareTables(bk is null ? null : before(subnet), ak is null ? null : after(subnet)));
+            var rows = memo.GetOrAdd((bk, ak), _ => CompareTables(bk is null ? null : before(subnet), ak is null ? null : after(subnet), inFull));
             results[i] = [.. rows.Select(r => r with { Subnet = subnet })];
         });
         return [.. results.SelectMany(r => r).OrderBy(r => r.Subnet, StringComparer.Ordinal)];
@@ -132,10 +135,12 @@ public static class Differ
 
     public static string StateOf(EffectiveRoute r) => r.State == RouteState.Invalid ? "Invalid" : r.IsShadowed ? "Active (shadowed)" : "Active";
 
-    private static List<RouteChange> CompareTables(EffectiveRouteTable? before, EffectiveRouteTable? after)
+    private static List<RouteChange> CompareTables(EffectiveRouteTable? before, EffectiveRouteTable? after, bool inFull)
     {
-        var b = Keyed(before);
-        var a = Keyed(after);
+        if (before is not null && ReferenceEquals(before, after) && !inFull) return [];
+        var candidates = inFull || before is null || after is null ? null : EffectiveRouteTable.Candidates(before, after);
+        var b = Keyed(candidates?.Before ?? before?.Routes);
+        var a = Keyed(candidates?.After ?? after?.Routes);
         var rows = new List<RouteChange>();
         static RouteChange Row(string change, EffectiveRoute r, string? was, string? now, string why) =>
             new("", change, r.Source.ToString(), r.AddressPrefix.ToString(), r.NextHopType.ToString(),
@@ -150,15 +155,29 @@ public static class Differ
         return [.. rows.OrderBy(r => r.AddressPrefix, StringComparer.Ordinal).ThenBy(r => r.Source, StringComparer.Ordinal)];
     }
 
-    private static Dictionary<string, EffectiveRoute> Keyed(EffectiveRouteTable? table)
+    /// <summary>A route's identity in a table: source, prefix, next hop type and addresses, and its occurrence among
+    /// routes equal in those (a table can hold two). Compared by value, without formatting (tables hold 10,000+ routes).</summary>
+    private readonly record struct RouteKey(RouteSource Source, Prefix Prefix, NextHopType NextHopType, ImmutableArray<Ipv4> Ips, int Occurrence)
     {
-        var d = new Dictionary<string, EffectiveRoute>(StringComparer.Ordinal);
-        if (table is null) return d;
-        foreach (var r in table.Routes)
+        public bool Equals(RouteKey o) => Source == o.Source && Prefix == o.Prefix && NextHopType == o.NextHopType
+            && Occurrence == o.Occurrence && Ips.AsSpan().SequenceEqual(o.Ips.AsSpan());
+
+        public override int GetHashCode()
         {
-            var key = $"{r.Source}|{r.AddressPrefix}|{r.NextHopType}|{string.Join(",", r.NextHopIpAddress)}";
-            var k = key;
-            for (var n = 2; d.ContainsKey(k); n++) k = $"{key}#{n}";
+            var h = HashCode.Combine(Source, Prefix, NextHopType, Occurrence);
+            foreach (var ip in Ips) h = HashCode.Combine(h, ip);
+            return h;
+        }
+    }
+
+    private static Dictionary<RouteKey, EffectiveRoute> Keyed(IEnumerable<EffectiveRoute>? routes)
+    {
+        var d = new Dictionary<RouteKey, EffectiveRoute>();
+        if (routes is null) return d;
+        foreach (var r in routes)
+        {
+            var k = new RouteKey(r.Source, r.AddressPrefix, r.NextHopType, r.NextHopIpAddress.IsDefault ? [] : r.NextHopIpAddress, 1);
+            while (d.ContainsKey(k)) k = k with { Occurrence = k.Occurrence + 1 };
             d[k] = r;
         }
         return d;

@@ -131,25 +131,44 @@ public sealed class FlowSelection
 
     /// <summary>The prefixes whose routes differ between two tables: for each prefix, its routes in table order,
     /// compared field by field (<see cref="Structural.Same"/>). A lookup (longest prefix over the Active routes,
-    /// B1) and the VirtualNetwork tag (G4) of an address read only the routes whose prefix covers it.</summary>
-    public static IReadOnlyList<Prefix> ChangedPrefixes(EffectiveRouteTable before, EffectiveRouteTable after)
+    /// B1) and the VirtualNetwork tag (G4) of an address read only the routes whose prefix covers it. Two views
+    /// over one gateway route set are compared over the routes that can differ (<see cref="EffectiveRouteTable.Candidates"/>:
+    /// the others are the same objects at the same places on both sides).</summary>
+    public static IReadOnlyList<Prefix> ChangedPrefixes(EffectiveRouteTable before, EffectiveRouteTable after, bool inFull = false)
     {
-        if (ReferenceEquals(before, after)) return [];
-        static Dictionary<Prefix, List<EffectiveRoute>> ByPrefix(EffectiveRouteTable t)
+        if (ReferenceEquals(before, after) && !inFull) return [];
+        var candidates = inFull ? null : EffectiveRouteTable.Candidates(before, after);
+        return ChangedPrefixes(candidates?.Before ?? before.Routes, candidates?.After ?? after.Routes);
+    }
+
+    private static List<Prefix> ChangedPrefixes(IReadOnlyList<EffectiveRoute> before, IReadOnlyList<EffectiveRoute> after)
+    {
+        // Each table's routes chained by prefix (head of each prefix's chain, next in chain): no list per prefix
+        // (tables hold 10,000+ routes, and a change touches dozens of tables).
+        static (EffectiveRoute[] Routes, Dictionary<Prefix, int> Head, int[] Next) ByPrefix(IReadOnlyList<EffectiveRoute> t)
         {
-            var d = new Dictionary<Prefix, List<EffectiveRoute>>();
-            foreach (var r in t.Routes)
+            var routes = t.ToArray();   // enumerated once: a table view's indexer skips hidden gateway routes one by one
+            var head = new Dictionary<Prefix, int>(routes.Length);
+            var next = new int[routes.Length];
+            for (var i = routes.Length - 1; i >= 0; i--)
             {
-                if (!d.TryGetValue(r.AddressPrefix, out var l)) d[r.AddressPrefix] = l = [];
-                l.Add(r);
+                var p = routes[i].AddressPrefix;
+                next[i] = head.TryGetValue(p, out var h) ? h : -1;
+                head[p] = i;
             }
-            return d;
+            return (routes, head, next);
         }
         var (b, a) = (ByPrefix(before), ByPrefix(after));
+        bool Same(int i, int j)
+        {
+            for (; i >= 0 && j >= 0; i = b.Next[i], j = a.Next[j])
+                if (!Structural.Same(b.Routes[i], a.Routes[j])) return false;
+            return i < 0 && j < 0;
+        }
         var changed = new List<Prefix>();
-        foreach (var (p, routes) in a)
-            if (!b.TryGetValue(p, out var old) || old.Count != routes.Count || old.Zip(routes).Any(x => !Structural.Same(x.First, x.Second))) changed.Add(p);
-        foreach (var p in b.Keys) if (!a.ContainsKey(p)) changed.Add(p);
+        foreach (var (p, j) in a.Head)
+            if (!b.Head.TryGetValue(p, out var i) || !Same(i, j)) changed.Add(p);
+        foreach (var p in b.Head.Keys) if (!a.Head.ContainsKey(p)) changed.Add(p);
         return changed;
     }
 

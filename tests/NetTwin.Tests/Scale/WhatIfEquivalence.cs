@@ -149,6 +149,39 @@ public class WhatIfEquivalence
         Assert.Contains("Full/all flows/", seen);
     }
 
+    /// <summary>Tables of a derived control plane that are views over the baseline's gateway route sets are compared
+    /// over their candidate routes only (EffectiveRouteTable.Candidates): the changed prefixes and the route changes
+    /// equal those of comparing every route, for every subnet of every variant.</summary>
+    [Theory]
+    [MemberData(nameof(Examples))]
+    public void CandidateRoutesGiveTheFullTableComparison(string example) => AssertCandidatesCompareLikeFullTables(Example(example));
+
+    [Fact]
+    public void CandidateRoutesGiveTheFullTableComparisonOnTheSmallGeneratedEstate() => WithSmallEstate(t => { AssertCandidatesCompareLikeFullTables(t); return 0; });
+
+    private static void AssertCandidatesCompareLikeFullTables(Topology before)
+    {
+        var baseline = EstateAnalysis.Of(before, Probes.None);
+        var viewsCompared = 0;
+        foreach (var (name, after) in Mutations(before))
+        {
+            var derived = baseline.Derive(after);
+            var subnets = before.Subnets.Where(s => after.Subnet(s.Id) is not null).Select(s => s.Id).ToList();
+            foreach (var id in subnets)
+            {
+                var (b, a) = (baseline.Routing.EffectiveRoutes(id), derived.Routing.EffectiveRoutes(id));
+                if (!ReferenceEquals(b, a) && global::NetTwin.Routing.EffectiveRouteTable.Candidates(b, a) is not null) viewsCompared++;
+                Assert.True(FlowSelection.ChangedPrefixes(b, a).Order().SequenceEqual(FlowSelection.ChangedPrefixes(b, a, inFull: true).Order()),
+                    $"changed prefixes of {id} differ after {name}");
+            }
+            var rows = subnets.Select(id => (id, (string?)id, (string?)id)).ToList();
+            var fast = Differ.CompareRoutes(baseline.Routing.EffectiveRoutes, derived.Routing.EffectiveRoutes, rows);
+            var full = Differ.CompareRoutes(baseline.Routing.EffectiveRoutes, derived.Routing.EffectiveRoutes, rows, inFull: true);
+            Assert.True(Json(full) == Json(fast), $"route changes differ after {name}");
+        }
+        Assert.True(viewsCompared > 0, "no variant compared two views of one gateway route set");
+    }
+
     /// <summary>The cut points taken from the boundaries and the service tags equal those taken from every subnet's
     /// effective routes.</summary>
     [Theory]
@@ -188,7 +221,7 @@ public class WhatIfEquivalence
         var reference = new Differences(
             Differ.CompareFindings(Validator.Validate(before), Validator.Validate(after)),
             Differ.CompareRoutes(id => before.Subnet(id) is null ? null : pb.Routing.EffectiveRoutes(id),
-                id => after.Subnet(id) is null ? null : pa.Routing.EffectiveRoutes(id), subnets.Select(id => (id, Key(before, id), Key(after, id)))),
+                id => after.Subnet(id) is null ? null : pa.Routing.EffectiveRoutes(id), subnets.Select(id => (id, Key(before, id), Key(after, id))), inFull: true),
             Differ.CompareSessions(pb.Routing.Bgp, pa.Routing.Bgp),
             Differ.CompareLearned(pb.Routing, pa.Routing),
             Differ.CompareTunnels(pb.Tunnels, pa.Tunnels),
