@@ -229,12 +229,13 @@ public static class Operations
                 return () =>
                 {
                     // The baseline as WhatIfQuestion.Ask has it: analysed afresh, its parts computed on first use. Its
-                    // planes, findings and intents are computed here, untimed: a session asking several what-ifs of one
-                    // baseline computes them once.
+                    // planes, findings, intents and flow-class cut points are computed here, untimed: a session asking
+                    // several what-ifs of one baseline computes them once.
                     var baseline = EstateAnalysis.Of(before, probes);
                     _ = baseline.Planes;
                     _ = baseline.Findings;
                     _ = baseline.IntentResults;
+                    _ = FlowDiff.SideCuts(baseline.Planes);
                     return () =>
                     {
                         var derived = baseline.Derive(after);

@@ -20,7 +20,7 @@ internal static class WhatIfProfile
             for (var r = 0; r < repeat; r++)
             {
                 var baseline = EstateAnalysis.Of(before, probes);
-                _ = baseline.Planes; _ = baseline.Findings; _ = baseline.IntentResults;
+                _ = baseline.Planes; _ = baseline.Findings; _ = baseline.IntentResults; _ = FlowDiff.SideCuts(baseline.Planes);
                 GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
                 var parts = new List<string>();
                 var total = Stopwatch.StartNew();
@@ -28,6 +28,8 @@ internal static class WhatIfProfile
                 T Time<T>(string name, Func<T> f) { sw.Restart(); var v = f(); parts.Add($"{name} {sw.Elapsed.TotalMilliseconds:F1} ms"); return v; }
                 var derived = Time("derive", () => baseline.Derive(after));
                 Time("findings", () => derived.Findings);
+                foreach (var part in NetTwin.Validation.Validator.Parts.Where(p => (p.Reads & derived.Scope!.Changed) != 0))
+                    Time($"  rule part '{part.Name}' again", () => part.Check(after).Count());
                 Time("planes", () => derived.Planes);
                 var stages = new List<string>();
                 var diff = Time("compare", () => Differ.Compare(baseline, derived, (stage, t) => stages.Add($"  {stage} {t.TotalMilliseconds:F1} ms")));

@@ -46,9 +46,7 @@ public static class AddressingRules
             t => Dup(t.VirtualNetworks.SelectMany(v => v.Subnets), s => s.Id, Shared.Address, s => s.Source, "Subnet")),
         new("duplicate peerings", TopologyParts.VirtualNetworkPeerings,
             t => Dup(t.VirtualNetworkPeerings, p => $"{p.VirtualNetwork}/{p.Name}", p => Shared.Address(p), p => p.Source, "Peering")),
-        new("duplicate routes", TopologyParts.RouteTables,
-            t => Dup(t.RouteTables.SelectMany(rt => rt.Routes.Select(r => (rt, r))), x => $"{x.rt.Name}/{x.r.Name}",
-                x => Shared.Address(x.rt), x => x.r.Source, "Route")),
+        new("duplicate routes", TopologyParts.RouteTables, DuplicateRoutes),
         new("duplicate security rules", TopologyParts.NetworkSecurityGroups,
             t => Dup(t.NetworkSecurityGroups.SelectMany(n => n.SecurityRules.Select(r => (n, r))), x => $"{x.n.Name}/{x.r.Name}",
                 x => Shared.Address(x.n), x => x.r.Source, "Security rule")),
@@ -75,6 +73,23 @@ public static class AddressingRules
                 else if (earlier.Any(e => e.AddressPrefix.Overlaps(s.AddressPrefix)))
                     yield return SubnetRangesOverlap.Create(Shared.Address(s), s.Source, s.Name, v.Name);
                 earlier.Add(s);
+            }
+        }
+    }
+
+    /// <summary>Routes are unique by name within their route table (names case-insensitive, tables too): the
+    /// names are checked table by table, without forming a "table/route" key for each of the estate's routes.</summary>
+    private static IEnumerable<Finding> DuplicateRoutes(Topology t)
+    {
+        var byTable = new Dictionary<string, Dictionary<string, Model.Route>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var rt in t.RouteTables)
+        {
+            if (!byTable.TryGetValue(rt.Name, out var first)) byTable[rt.Name] = first = new(StringComparer.OrdinalIgnoreCase);
+            foreach (var r in rt.Routes)
+            {
+                if (first.TryGetValue(r.Name, out var original))
+                    yield return DuplicateName.Create(Shared.Address(rt), r.Source, "Route", $"{rt.Name}/{r.Name}", original.Source);
+                else first[r.Name] = r;
             }
         }
     }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NetTwin.Forwarding;
 using NetTwin.Ipsec;
 using NetTwin.Model;
@@ -56,8 +57,8 @@ public static class FlowDiff
         var intervals = Intervals(Cuts(fb, fa, scope, selection.Destinations));
         var sources = Sources(before.Topology, after.Topology);
         var (bt, at) = (before.Topology, after.Topology);
-        var perSource = sources.Select(id => (IReadOnlyList<int>)[.. selection.IntervalsFor(
-            id, Address(bt, id) ?? Address(at, id), intervals)]).ToList();
+        var perSource = sources.Select(id => (IReadOnlyList<int>)[.. selection.IntervalsFor(id, () => Address(bt, id) ?? Address(at, id),
+            new[] { bt.Subnet(id)?.AddressPrefix, at.Subnet(id)?.AddressPrefix }.OfType<Prefix>().ToList(), intervals)]).ToList();
         return Trace(fb, fa, sources, intervals, perSource, protocol, port);
     }
 
@@ -102,17 +103,12 @@ public static class FlowDiff
             var end = (ulong)p.Last.Value + 1;
             if (In(end)) cuts.Add(end);
         }
-        void Side(Forwarder f, bool topology, bool planes)
+        void Side(Forwarder f)
         {
-            foreach (var p in Reachability.BoundaryPrefixes(f, topology, planes)) Cut(p);
-            if (topology)
-            {
-                foreach (var d in f.Topology.OnPremisesDevices) foreach (var p in Endpoints.DeviceNetworks(d)) Cut(p);
-                foreach (var p in EffectiveRouteExtras(f.Topology)) Cut(p);
-            }
+            foreach (var x in SideCuts(f.Planes)) if (In(x)) cuts.Add(x);
         }
         foreach (var p in AddressRanges.NotPublic) Cut(p);
-        Side(fb, true, true);
+        Side(fb);
         if (scope is { Routing: not RoutingScope.Full } s && ReferenceEquals(fb.Tunnels, fa.Tunnels) && ReferenceEquals(fb.Routing.Bgp, fa.Routing.Bgp))
         {
             // Everything else that draws lines is the baseline's: the same collections, the same planes.
@@ -126,9 +122,24 @@ public static class FlowDiff
             if ((s.Changed & TopologyParts.RouteTables) != 0) foreach (var p in Reachability.RouteTablePrefixes(t)) Cut(p);
             if ((s.Changed & (TopologyParts.VirtualNetworks | TopologyParts.RouteTables)) != 0) foreach (var p in EffectiveRouteExtras(t)) Cut(p);
         }
-        else Side(fa, true, true);
+        else Side(fa);
         return cuts;
     }
+
+    private static readonly ConditionalWeakTable<Planes, ulong[]> SideCache = new();
+
+    /// <summary>The cut points one side's planes draw (boundaries, on-premises networks, effective-route extras),
+    /// sorted; worked out once per planes object, so the what-ifs asked of one baseline share its cuts.</summary>
+    public static IReadOnlyList<ulong> SideCuts(Planes planes) => SideCache.GetValue(planes, p =>
+    {
+        var f = new Forwarder(p);
+        var set = new HashSet<ulong>();
+        void Cut(Prefix x) { set.Add(x.First.Value); set.Add((ulong)x.Last.Value + 1); }
+        foreach (var x in Reachability.BoundaryPrefixes(f)) Cut(x);
+        foreach (var d in p.Topology.OnPremisesDevices) foreach (var x in Endpoints.DeviceNetworks(d)) Cut(x);
+        foreach (var x in EffectiveRouteExtras(p.Topology)) Cut(x);
+        return [.. set.Order()];
+    });
 
     /// <summary>The prefixes of effective routes that no boundary names: service tags' prefixes, of user routes with
     /// a tag (B4) in route tables some subnet uses, and of subnets' service endpoints (A4).</summary>

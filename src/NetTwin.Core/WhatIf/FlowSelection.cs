@@ -37,7 +37,8 @@ public sealed class FlowSelection
 
     private readonly bool _all;
     private readonly Dictionary<string, List<(ulong Lo, ulong Hi)>> _from;
-    private readonly List<(ulong Lo, ulong Hi, Func<Ipv4?, bool> Sources)> _to;
+    // Towards [Lo, Hi]: from every source (Every), or from the sources whose address lies in one of Changed.
+    private readonly List<(ulong Lo, ulong Hi, bool Every, List<(ulong Lo, ulong Hi)> Changed)> _to;
     private readonly List<Prefix> _everythingFrom;
 
     /// <summary>Why the selection is what it is, in words (for the report's note).</summary>
@@ -46,7 +47,7 @@ public sealed class FlowSelection
     /// <summary>True when every class is traced.</summary>
     public bool IsEverything => _all;
 
-    private FlowSelection(bool all, Dictionary<string, List<(ulong, ulong)>> from, List<(ulong, ulong, Func<Ipv4?, bool>)> to, List<Prefix> everythingFrom)
+    private FlowSelection(bool all, Dictionary<string, List<(ulong, ulong)>> from, List<(ulong, ulong, bool, List<(ulong, ulong)>)> to, List<Prefix> everythingFrom)
     {
         _all = all;
         _from = from;
@@ -69,7 +70,7 @@ public sealed class FlowSelection
         var translated = TranslatingAddresses(bt).Concat(TranslatingAddresses(at)).Distinct().ToList();
 
         var from = new Dictionary<string, List<(ulong, ulong)>>(StringComparer.Ordinal);
-        var to = new List<(ulong, ulong, Func<Ipv4?, bool>)>();
+        var to = new List<(ulong, ulong, bool, List<(ulong, ulong)>)>();
         foreach (var id in scope.TouchedSubnets)
         {
             if (HoldsForwarder(bt, id) || HoldsForwarder(at, id)) return All($"every flow: {id} holds a forwarding device");
@@ -79,7 +80,7 @@ public sealed class FlowSelection
             bool InChanged(Ipv4? a) => a is { } ip && changed.Any(r => ip.Value >= r.Lo && ip.Value <= r.Hi);
             var everySource = translated.Any(a => InChanged(a));
             var prefixes = new[] { bt.Subnet(id)?.AddressPrefix, at.Subnet(id)?.AddressPrefix }.OfType<Prefix>().Distinct();
-            foreach (var p in prefixes) to.Add((p.First.Value, p.Last.Value, a => everySource || InChanged(a)));
+            foreach (var p in prefixes) to.Add((p.First.Value, p.Last.Value, everySource, changed));
         }
         var everythingFrom = new List<Prefix>();
         foreach (var v in scope.ForwardedTrafficVnets)
@@ -88,7 +89,7 @@ public sealed class FlowSelection
             if (translated.Any(a => prefixes.Any(p => p.Contains(a))))
                 return All($"every flow: {v} holds an address a firewall or appliance translates to");
             everythingFrom.AddRange(prefixes);
-            foreach (var p in prefixes) to.Add((p.First.Value, p.Last.Value, _ => true));
+            foreach (var p in prefixes) to.Add((p.First.Value, p.Last.Value, true, []));
         }
         var why = new List<string>();
         if (scope.TouchedSubnets.Count > 0) why.Add($"from and to the {scope.TouchedSubnets.Count} subnet(s) whose effective routes changed, for the destinations and sources their changed prefixes cover");
@@ -96,14 +97,28 @@ public sealed class FlowSelection
         return new(false, from, to, everythingFrom) { Reason = "only the flows " + string.Join(", and ", why) };
     }
 
-    /// <summary>The indices of the intervals to trace from <paramref name="source"/> (whose flows come from
-    /// <paramref name="address"/>), ascending.</summary>
-    public IEnumerable<int> IntervalsFor(string source, Ipv4? address, IReadOnlyList<(ulong Lo, ulong Hi)> intervals)
+    /// <summary>The indices of the intervals to trace from <paramref name="source"/>, ascending. Its flows come from
+    /// <paramref name="address"/>, an address inside one of <paramref name="sourcePrefixes"/> (the subnet's prefix on
+    /// either side), asked for only when one of those prefixes overlaps a range the selection tests addresses against
+    /// (resolving the address of every one of 10,000 sources costs more than tracing the few selected flows).</summary>
+    public IEnumerable<int> IntervalsFor(string source, Func<Ipv4?> address, IReadOnlyList<Prefix> sourcePrefixes, IReadOnlyList<(ulong Lo, ulong Hi)> intervals)
     {
-        if (_all || (address is { } a && _everythingFrom.Any(p => p.Contains(a)))) return Enumerable.Range(0, intervals.Count);
+        if (_all) return Enumerable.Range(0, intervals.Count);
+        bool Overlaps(ulong lo, ulong hi) => sourcePrefixes.Any(p => p.First.Value <= hi && lo <= p.Last.Value);
+        Ipv4? resolved = null;
+        var asked = false;
+        Ipv4? Address()
+        {
+            if (!asked) { resolved = address(); asked = true; }
+            return resolved;
+        }
+        bool In(List<(ulong Lo, ulong Hi)> ranges) => ranges.Any(r => Overlaps(r.Lo, r.Hi))
+            && Address() is { } ip && ranges.Any(r => ip.Value >= r.Lo && ip.Value <= r.Hi);
+        if (_everythingFrom.Any(p => Overlaps(p.First.Value, p.Last.Value)) && Address() is { } a && _everythingFrom.Any(p => p.Contains(a)))
+            return Enumerable.Range(0, intervals.Count);
         var ranges = new List<(ulong Lo, ulong Hi)>();
         if (_from.TryGetValue(source, out var mine)) ranges.AddRange(mine);
-        ranges.AddRange(_to.Where(t => t.Sources(address)).Select(t => (t.Lo, t.Hi)));
+        ranges.AddRange(_to.Where(t => t.Every || In(t.Changed)).Select(t => (t.Lo, t.Hi)));
         return Merge(ranges).SelectMany(r => Inside(intervals, r.Lo, r.Hi)).Distinct().Order();
     }
 

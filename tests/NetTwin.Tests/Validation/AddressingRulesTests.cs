@@ -63,6 +63,16 @@ public class AddressingRulesTests
     }
 
     [Fact]
+    public void Duplicate_route_names_are_reported_within_a_table_only()
+    {
+        var f = Validate(Rt("rt", Route("r1", "10.9.0.0/16", "None") + ", " + Route("R1", "10.8.0.0/16", "None")),
+            Rt("other", Route("r1", "10.7.0.0/16", "None")));
+        var d = One(f, AddressingRules.DuplicateName);
+        Assert.Equal("routeTables/rt", d.Resource);
+        Assert.StartsWith("Route 'rt/R1' is declared more than once (first at topology.yaml:", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Duplicate_subnet_in_one_vnet_is_reported()
     {
         var f = Validate(Vnet("v1", "10.0.0.0/16", Sub("a", "10.0.0.0/24"), Sub("a", "10.0.1.0/24")));
