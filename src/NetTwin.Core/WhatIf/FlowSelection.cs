@@ -53,6 +53,29 @@ public sealed class FlowSelection
         _from = from;
         _to = to;
         _everythingFrom = everythingFrom;
+        _toEverySource = to.Any(t => t.Item3);
+        _sourceRanges = Merge(to.SelectMany(t => t.Item4).Concat(everythingFrom.Select(p => ((ulong)p.First.Value, (ulong)p.Last.Value))));
+    }
+
+    // Whether some destination is selected from every source, and the ranges a source's address is tested against
+    // (merged): a source outside them, with no interval of its own, traces nothing.
+    private readonly bool _toEverySource;
+    private readonly List<(ulong Lo, ulong Hi)> _sourceRanges;
+
+    private bool MeetsSourceRanges(IReadOnlyList<Prefix> prefixes)
+    {
+        foreach (var p in prefixes)
+        {
+            int lo = 0, hi = _sourceRanges.Count - 1;
+            while (lo <= hi)
+            {
+                var mid = (lo + hi) / 2;
+                if (_sourceRanges[mid].Hi < p.First.Value) lo = mid + 1;
+                else if (_sourceRanges[mid].Lo > p.Last.Value) hi = mid - 1;
+                else return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>The destination ranges the chosen intervals lie in, sorted and merged; null when the intervals of
@@ -104,6 +127,7 @@ public sealed class FlowSelection
     public IEnumerable<int> IntervalsFor(string source, Func<Ipv4?> address, IReadOnlyList<Prefix> sourcePrefixes, IReadOnlyList<(ulong Lo, ulong Hi)> intervals)
     {
         if (_all) return Enumerable.Range(0, intervals.Count);
+        if (!_toEverySource && !_from.ContainsKey(source) && !MeetsSourceRanges(sourcePrefixes)) return [];
         bool Overlaps(ulong lo, ulong hi) => sourcePrefixes.Any(p => p.First.Value <= hi && lo <= p.Last.Value);
         Ipv4? resolved = null;
         var asked = false;
