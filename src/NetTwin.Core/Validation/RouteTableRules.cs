@@ -75,12 +75,18 @@ public static class RouteTableRules
     private static readonly NextHopType[] UdrNextHops =
         [NextHopType.VirtualAppliance, NextHopType.VirtualNetworkGateway, NextHopType.VnetLocal, NextHopType.Internet, NextHopType.None];
 
-    public static IEnumerable<Finding> Check(Topology t)
+    public static IEnumerable<Finding> Check(Topology t) => CheckCount(t).Concat(t.RouteTables.SelectMany(rt => CheckTable(t, rt)));
+
+    /// <summary>The number of route tables (a subscription limit).</summary>
+    public static IEnumerable<Finding> CheckCount(Topology t)
     {
         if (t.RouteTables.Length > RouteTableLimit)
             yield return TooManyRouteTables.Create(t.RouteTables[RouteTableLimit], t.RouteTables.Length);
+    }
 
-        foreach (var rt in t.RouteTables)
+    /// <summary>One route table: its routes, and what they mean for the subnets using it.</summary>
+    public static IEnumerable<Finding> CheckTable(Topology t, RouteTable rt)
+    {
         {
             var where = Shared.Address(rt);
             if (rt.Routes.Length > RouteLimit) yield return TooManyRoutes.Create(rt, rt.Name, rt.Routes.Length);

@@ -17,13 +17,25 @@ public static class ServiceTagRules
 
     public static IReadOnlyList<RuleDescriptor> All { get; } = [UnknownServiceTag, Ipv6PrefixesIgnored];
 
-    public static IEnumerable<Finding> Check(Topology t)
+    public static IEnumerable<Finding> Check(Topology t) => CheckAllButRoutes(t).Concat(t.RouteTables.SelectMany(rt => CheckRouteTable(t, rt)));
+
+    private static bool Unknown(ServiceTagSet tags, string? tag) => tag is not null && !ServiceTagSet.BuiltIn.Contains(tag) && tags.Find(tag) is null;
+
+    /// <summary>The routes of one route table whose address prefix is a tag nobody defines.</summary>
+    public static IEnumerable<Finding> CheckRouteTable(Topology t, RouteTable rt)
+    {
+        foreach (var r in rt.Routes.Where(r => Unknown(t.ServiceTags, r.ServiceTag)))
+            yield return UnknownServiceTag.Create(Shared.Address(rt), r.Source, $"Route {rt.Name}/{r.Name}", r.ServiceTag!);
+    }
+
+    /// <summary>The service tags file's notes, and the tags of NSG rules, firewall rules and service endpoints.</summary>
+    public static IEnumerable<Finding> CheckAllButRoutes(Topology t)
     {
         var tags = t.ServiceTags;
         foreach (var note in tags.Notes)
             yield return Ipv6PrefixesIgnored.Create("serviceTags", new SourceRef(tags.Files.FirstOrDefault() ?? "", 0, 0), note);
 
-        bool Unknown(string? tag) => tag is not null && !ServiceTagSet.BuiltIn.Contains(tag) && tags.Find(tag) is null;
+        bool Unknown(string? tag) => ServiceTagRules.Unknown(tags, tag);
 
         // One finding per rule and tag, however many times the rule names it.
         foreach (var nsg in t.NetworkSecurityGroups)
@@ -37,9 +49,6 @@ public static class ServiceTagRules
                     foreach (var tag in r.SourceAddresses.Concat(r.DestinationAddresses).Select(a => a.ServiceTag).Where(Unknown).Distinct())
                         yield return UnknownServiceTag.Create(Shared.Address(fw), fw.Source, $"Firewall network rule {fw.Name}/{c.Name}/{r.Name}", tag!);
 
-        foreach (var rt in t.RouteTables)
-            foreach (var r in rt.Routes.Where(r => Unknown(r.ServiceTag)))
-                yield return UnknownServiceTag.Create(Shared.Address(rt), r.Source, $"Route {rt.Name}/{r.Name}", r.ServiceTag!);
 
         // Rule A4: a service endpoint's routes are its service's regional tag.
         foreach (var vnet in t.VirtualNetworks)

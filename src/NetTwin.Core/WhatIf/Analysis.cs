@@ -33,7 +33,9 @@ public sealed class EstateAnalysis
         Probes = probes;
         // Derived: only the rule parts reading a collection the change touched run again (Validator.Revalidate).
         _findings = new(() => scope is not null && from is not null
-            ? Validator.Revalidate(from._findings.Value, topology, scope.Changed)
+            ? Validator.Revalidate(from._findings.Value, topology, scope.Changed,
+                // ChangedRouteTables is worked out only for the narrow scopes (a Full scope stops before it).
+                scope.Routing == RoutingScope.Full ? null : scope.ChangedRouteTables)
             : Validator.ValidateByPart(topology));
         _planes = new(planes);
         _intents = new(() => probes.Check(Planes));
