@@ -7,6 +7,12 @@ internal static partial class Render
 {
     public const string NoDifference = "no difference";
 
+    /// <summary>Up to this many flow changes are listed one by one, with their paths; above it they are grouped.</summary>
+    public const int FlowRowsInFull = 40;
+
+    private static string SourceList(IReadOnlyList<string> sources) =>
+        sources.Count <= 3 ? string.Join(", ", sources) : $"{sources.Count} subnets: {string.Join(", ", sources.Take(3))}, …";
+
     public static void WhatIf(TextWriter w, WhatIfAnswer a)
     {
         w.WriteLine($"What if: {a.Path}" + (a.Apply.Count > 0 ? $" + {string.Join(" + ", a.Apply)}" : "")
@@ -37,7 +43,17 @@ internal static partial class Render
         if (d.Tunnels.Count > 0)
             Table(w, ["Connection", "Gateway", "Peer", "Before", "After", "Reason"],
                 d.Tunnels.Select(t => new[] { t.Connection, t.Gateway, t.Peer, t.Before ?? "(none)", t.After ?? "(none)", t.Reason }), "Tunnels");
-        if (d.Flows.Count > 0)
+        if (d.Flows.Count > FlowRowsInFull)
+        {
+            // Thousands of rows (a spoke cut off from every other subnet) are unreadable: one row per group of sources
+            // whose flows changed alike; the JSON output keeps every flow with its paths.
+            var groups = FlowChanges.BySource(d.Flows);
+            Table(w, ["Sources", "To", "Destinations", "Change", "Before", "After"],
+                groups.Select(g => new[] { SourceList(g.Sources), g.To, string.Join(" ", g.Destinations), g.Change, g.Before, g.After }),
+                $"Flows: {d.Flows.Count} changes, {groups.Count} group(s) of sources that changed alike");
+            w.WriteLine($"(more than {FlowRowsInFull} flow changes: grouped by source; every flow with its paths: -o json)");
+        }
+        else if (d.Flows.Count > 0)
             Table(w, ["From", "To", "Destinations", "Change", "Before", "After", "Path before", "Path after"],
                 d.Flows.Select(f => new[] { f.From, f.To, string.Join(" ", f.Destinations), f.Change, f.Before, f.After,
                     string.Join(" > ", f.BeforePath), string.Join(" > ", f.AfterPath) }), "Flows");

@@ -31,6 +31,35 @@ public sealed record TunnelChange(string Connection, string Gateway, string Peer
 public sealed record FlowChange(string From, string To, IReadOnlyList<string> Destinations, string Change,
     string Before, string After, IReadOnlyList<string> BeforePath, IReadOnlyList<string> AfterPath);
 
+/// <summary>Flow changes that differ only in their source subnet: the same destination and ranges, the same change
+/// and the same verdicts before and after (their paths differ by the source's own hops).</summary>
+public sealed record FlowChangeGroup(IReadOnlyList<string> Sources, string To, IReadOnlyList<string> Destinations, string Change,
+    string Before, string After);
+
+public static class FlowChanges
+{
+    /// <summary>The flow changes grouped by everything but the source: the groups with the most sources first, then
+    /// by destination; sources in their order in <paramref name="flows"/>. A change that breaks a spoke for every
+    /// other subnet of the estate is one group per destination range, not one row per source.</summary>
+    public static IReadOnlyList<FlowChangeGroup> BySource(IReadOnlyList<FlowChange> flows)
+    {
+        ArgumentNullException.ThrowIfNull(flows);
+        var groups = new Dictionary<(string, string, string, string, string), (FlowChange First, List<string> Sources)>();
+        var order = new List<(string, string, string, string, string)>();
+        foreach (var f in flows)
+        {
+            var key = (f.To, string.Join(" ", f.Destinations), f.Change, f.Before, f.After);
+            if (!groups.TryGetValue(key, out var g)) { groups[key] = g = (f, []); order.Add(key); }
+            g.Sources.Add(f.From);
+        }
+        return [.. order.Select(k => groups[k])
+            .Select(g => new FlowChangeGroup(g.Sources, g.First.To, g.First.Destinations, g.First.Change, g.First.Before, g.First.After))
+            .OrderByDescending(g => g.Sources.Count)
+            .ThenBy(g => g.To, StringComparer.Ordinal)
+            .ThenBy(g => g.Destinations.Count == 0 ? "" : g.Destinations[0], StringComparer.Ordinal)];
+    }
+}
+
 /// <summary>An intent that starts holding ("holds") or stops holding ("violated") after the change.</summary>
 public sealed record IntentChange(string Intent, string Kind, string Change, string Before, string After);
 
