@@ -28,6 +28,11 @@ public sealed class Forwarder
 
     public Forwarder(Planes planes) => Planes = planes ?? throw new ArgumentNullException(nameof(planes));
 
+    /// <summary>False for questions that read only dispositions, devices and reasons (the matrix, the flow diff): the
+    /// hops' decision and detail texts that are built by formatting are left empty (tests check everything else of a
+    /// trace is the same).</summary>
+    public bool HopTexts { get; init; } = true;
+
     /// <summary>Traces a flow from <paramref name="from"/> to <paramref name="to"/> and its reply.</summary>
     public FlowResult Trace(Endpoint from, Endpoint to, TransportProtocol protocol = TransportProtocol.Tcp, int port = 443)
     {

@@ -178,6 +178,8 @@ public static class Reachability
     /// <summary>The same over destinations already cut into classes (<see cref="Destinations"/>).</summary>
     public static IReadOnlyList<MatrixCell> Matrix(Forwarder f, IReadOnlyList<MatrixDestination> destinations, TransportProtocol protocol, int port)
     {
+        // A cell reads dispositions and devices only: the hops' texts are not formatted (Forwarder.HopTexts).
+        if (f.HopTexts) f = new Forwarder(f.Planes) { HopTexts = false };
         var t = f.Topology;
         var sources = WorkloadSubnets(t);
         // Each class's representative endpoint does not depend on the source: resolved once, not once per source.

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NetTwin.Ipsec;
 using NetTwin.Model;
 using NetTwin.Routing;
@@ -24,7 +25,7 @@ internal sealed class Walk
     private readonly List<Hop> _hops = [];
     private readonly List<string> _devices = [];
     private readonly List<string> _stateful = [];
-    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    private readonly HashSet<(string Key, Flow Flow)> _seen = [];
     private Flow _flow;
     private Disposition? _end;
     private string _reason = "";
@@ -55,6 +56,20 @@ internal sealed class Walk
     private void Hop(string node, HopStep step, string decision, string detail = "", string? rule = null) =>
         _hops.Add(new Hop(node, step, decision, detail, _flow, rule));
 
+    // The same with texts written only when the forwarder keeps hop texts (Forwarder.HopTexts): a question that reads
+    // only dispositions and devices (the matrix, the flow diff) does not format them.
+    private void Hop(string node, HopStep step, [InterpolatedStringHandlerArgument("")] ref HopText decision, string detail = "", string? rule = null) =>
+        Hop(node, step, decision.Text(), detail, rule);
+
+    private void Hop(string node, HopStep step, [InterpolatedStringHandlerArgument("")] ref HopText decision,
+        [InterpolatedStringHandlerArgument("")] ref HopText detail, string? rule = null) =>
+        Hop(node, step, decision.Text(), detail.Text(), rule);
+
+    private void Hop(string node, HopStep step, string decision, [InterpolatedStringHandlerArgument("")] ref HopText detail, string? rule = null) =>
+        Hop(node, step, decision, detail.Text(), rule);
+
+    internal bool HopTexts => _f.HopTexts;
+
     private void Pass(params string?[] nodes)
     {
         foreach (var n in nodes)
@@ -72,7 +87,7 @@ internal sealed class Walk
     private bool Visit(string key)
     {
         if (_end is not null) return false;
-        if (_hops.Count > MaxHops || !_seen.Add($"{key}|{_flow}"))
+        if (_hops.Count > MaxHops || !_seen.Add((key, _flow)))
         {
             End(Disposition.Loop, key, $"the packet came back to {key} with the same header: a forwarding loop");
             return false;
@@ -907,4 +922,26 @@ internal sealed class Walk
         }
         return false;
     }
+}
+
+/// <summary>A hop's decision or detail text, formatted only when the walk keeps hop texts (the holes of the
+/// interpolated string are not evaluated otherwise).</summary>
+[InterpolatedStringHandler]
+internal ref struct HopText
+{
+    private DefaultInterpolatedStringHandler _inner;
+    private readonly bool _on;
+
+    public HopText(int literalLength, int formattedCount, Walk walk, out bool shouldAppend)
+    {
+        _on = shouldAppend = walk.HopTexts;
+        _inner = _on ? new DefaultInterpolatedStringHandler(literalLength, formattedCount) : default;
+    }
+
+    public void AppendLiteral(string s) => _inner.AppendLiteral(s);
+    public void AppendFormatted<T>(T value) => _inner.AppendFormatted(value);
+    public void AppendFormatted<T>(T value, string? format) => _inner.AppendFormatted(value, format);
+    public void AppendFormatted(string? value) => _inner.AppendFormatted(value);
+
+    public string Text() => _on ? _inner.ToStringAndClear() : "";
 }
