@@ -93,7 +93,8 @@ public sealed record ChangeScope(RoutingScope Routing, IReadOnlySet<string> Touc
         var narrow = (changed & ForwardingOnly) == 0;
         var touched = new HashSet<string>(StringComparer.Ordinal);
         var tables = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < before.VirtualNetworks.Length; i++)
+        // VNets structurally the same (ChangedParts compared them) touch no subnet: the walk below is only for a change.
+        for (var i = 0; (changed & TopologyParts.VirtualNetworks) != 0 && i < before.VirtualNetworks.Length; i++)
         {
             var (b, a) = (before.VirtualNetworks[i], after.VirtualNetworks[i]);
             if (ReferenceEquals(b, a)) continue;
