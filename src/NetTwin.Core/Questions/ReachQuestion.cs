@@ -12,6 +12,10 @@ public sealed record ReachView(string Destination, string Protocol, int Port, st
 /// <param name="Skipped">Why the cells were not computed (the report's budget), or null.</param>
 public sealed record MatrixView(string Protocol, int Port, int Sources, int Destinations, int Classes, IReadOnlyList<MatrixCell> Cells, string? Skipped = null);
 
+/// <summary>The matrix's cells of one source subnet with one verdict, counted: how many destinations and ranges, and
+/// the first few destinations (for a terminal, where an estate's hundreds of thousands of cells cannot be read).</summary>
+public sealed record MatrixSummaryRow(string From, string Disposition, bool Reaches, bool Asymmetric, int Destinations, int Ranges, IReadOnlyList<string> Examples);
+
 /// <summary>`nettwin check`: every intent of intents.yaml with its verdict.</summary>
 public sealed record CheckView(string Path, int Holding, int Violated, IReadOnlyList<IntentView> Intents);
 
@@ -53,6 +57,21 @@ public static class ReachQuestion
                 string.Create(System.Globalization.CultureInfo.InvariantCulture,
                     $"not computed here: {sources:N0} subnets x {classes:N0} address classes is {(long)sources * classes:N0} traces; run nettwin reach --matrix"));
         return new MatrixView(proto, port, sources, dests.Count, classes, Reachability.Matrix(f, dests, protocol, port));
+    }
+
+    /// <summary>The cells grouped by source subnet and verdict (disposition, reaches, asymmetric), in the cells' order
+    /// of sources and, within a source, by the number of destinations (most first).</summary>
+    public static IReadOnlyList<MatrixSummaryRow> Summarise(IReadOnlyList<MatrixCell> cells)
+    {
+        ArgumentNullException.ThrowIfNull(cells);
+        return [.. cells.GroupBy(c => c.From, StringComparer.Ordinal)
+            .SelectMany(source => source.GroupBy(c => (c.Disposition, c.Reaches, c.Asymmetric))
+                .Select(g =>
+                {
+                    var destinations = g.Select(c => c.To).Distinct(StringComparer.Ordinal).ToList();
+                    return new MatrixSummaryRow(source.Key, g.Key.Disposition, g.Key.Reaches, g.Key.Asymmetric, destinations.Count, g.Count(), [.. destinations.Take(3)]);
+                })
+                .OrderByDescending(r => r.Destinations).ThenBy(r => r.Disposition, StringComparer.Ordinal))];
     }
 
     public static bool KnownNode(Topology t, string name) =>
