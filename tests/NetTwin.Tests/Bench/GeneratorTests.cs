@@ -119,13 +119,12 @@ public class GeneratorTests
     }
 
     [Fact]
-    public void TheReportOfAnEstateWithManySubnetsListsOneLinePerSubnet()
+    public void TheReportOfAnEstateWithManySubnetsListsOneLinePerSubnet() => NetTwin.Tests.Support.Nt.WithEstate(folder =>
     {
         // The small estate has 21 workload subnets: more than the report prints tables for.
-        var folder = EstateGenerator.Generate(EstateSpec.Small).WriteToTemp();
         var r = NetTwin.Tests.Support.Nt.Run("report", folder);
         Assert.True(r.ExitCode is 0 or 1, r.Err);
         Assert.Contains("Effective routes of 21 workload subnets (nettwin routes PATH --subnet VNET/SUBNET lists one)", r.Out);
         Assert.DoesNotContain("Effective routes of spoke-", r.Out);
-    }
+    });
 }

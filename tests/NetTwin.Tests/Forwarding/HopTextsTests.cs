@@ -19,12 +19,8 @@ public class HopTextsTests
     public void TracesWithoutHopTextsAreTheSameTraces(string example) => AssertSame(Planes.Compute(TopologyLoader.Load(Nt.Example(example))));
 
     [Fact]
-    public void TracesWithoutHopTextsAreTheSameTracesOnTheSmallGeneratedEstate()
-    {
-        var folder = EstateGenerator.Generate(EstateSpec.Small).WriteToTemp();
-        try { AssertSame(Planes.Compute(TopologyLoader.Load(folder))); }
-        finally { Directory.Delete(folder, recursive: true); }
-    }
+    public void TracesWithoutHopTextsAreTheSameTracesOnTheSmallGeneratedEstate() =>
+        Nt.WithEstate(folder => AssertSame(Planes.Compute(TopologyLoader.Load(folder))));
 
     private static void AssertSame(Planes planes)
     {

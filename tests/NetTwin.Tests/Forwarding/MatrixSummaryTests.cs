@@ -1,4 +1,3 @@
-using NetTwin.Bench;
 using NetTwin.Forwarding;
 using NetTwin.Questions;
 using NetTwin.Tests.Support;
@@ -35,22 +34,17 @@ public class MatrixSummaryTests
     }
 
     [Fact]
-    public void TheMatrixOfTheSmallGeneratedEstateIsCountedInTheTableAndListedInJson()
+    public void TheMatrixOfTheSmallGeneratedEstateIsCountedInTheTableAndListedInJson() => Nt.WithEstate(folder =>
     {
-        var folder = EstateGenerator.Generate(EstateSpec.Small).WriteToTemp();
-        try
-        {
-            var table = Nt.Run("reach", folder, "--matrix");
-            Assert.Equal(0, table.ExitCode);
-            Assert.Contains("Reachability tcp/443: 21 subnets to 125 destinations (125 address classes), 2604 cells counted by source and verdict", table.Out, StringComparison.Ordinal);
-            Assert.Contains("(more than 200 cells: counted by source subnet and verdict; every cell with its path: -o json)", table.Out, StringComparison.Ordinal);
-            var hub = Assert.Single(table.Out.Split('\n'), l => l.Contains("hub-westeurope/shared   DELIVERED", StringComparison.Ordinal));
-            Assert.Contains("124            124      spoke-0001/app, spoke-0001/web, spoke-0002/app, …", hub, StringComparison.Ordinal);
+        var table = Nt.Run("reach", folder, "--matrix");
+        Assert.Equal(0, table.ExitCode);
+        Assert.Contains("Reachability tcp/443: 21 subnets to 125 destinations (125 address classes), 2604 cells counted by source and verdict", table.Out, StringComparison.Ordinal);
+        Assert.Contains("(more than 200 cells: counted by source subnet and verdict; every cell with its path: -o json)", table.Out, StringComparison.Ordinal);
+        var hub = Assert.Single(table.Out.Split('\n'), l => l.Contains("hub-westeurope/shared   DELIVERED", StringComparison.Ordinal));
+        Assert.Contains("124            124      spoke-0001/app, spoke-0001/web, spoke-0002/app, …", hub, StringComparison.Ordinal);
 
-            var json = Nt.Run("reach", folder, "--matrix", "-o", "json");
-            Assert.Equal(0, json.ExitCode);
-            Assert.Equal(2604, System.Text.Json.JsonDocument.Parse(json.Out).RootElement.GetProperty("cells").GetArrayLength());
-        }
-        finally { Directory.Delete(folder, recursive: true); }
-    }
+        var json = Nt.Run("reach", folder, "--matrix", "-o", "json");
+        Assert.Equal(0, json.ExitCode);
+        Assert.Equal(2604, System.Text.Json.JsonDocument.Parse(json.Out).RootElement.GetProperty("cells").GetArrayLength());
+    });
 }

@@ -22,12 +22,8 @@ public class IncrementalEquivalenceTests
     }
 
     [Fact]
-    public void RoutesLostPerChangedPrefixEqualsTheFullComparisonOnTheSmallGeneratedEstate()
-    {
-        var folder = EstateGenerator.Generate(EstateSpec.Small).WriteToTemp();
-        try { AssertSameRoutesLost(TopologyLoader.Load(folder)); }
-        finally { Directory.Delete(folder, recursive: true); }
-    }
+    public void RoutesLostPerChangedPrefixEqualsTheFullComparisonOnTheSmallGeneratedEstate() =>
+        Nt.WithEstate(folder => AssertSameRoutesLost(TopologyLoader.Load(folder)));
 
     private static void AssertSameRoutesLost(Topology t)
     {
@@ -59,17 +55,12 @@ public class IncrementalEquivalenceTests
     }
 
     [Fact]
-    public void FlowDiffOverTouchedSubnetsEqualsTheFullDiffOnTheSmallGeneratedEstate()
+    public void FlowDiffOverTouchedSubnetsEqualsTheFullDiffOnTheSmallGeneratedEstate() => Nt.WithEstate(folder =>
     {
-        var folder = EstateGenerator.Generate(EstateSpec.Small).WriteToTemp();
-        try
-        {
-            var before = TopologyLoader.Load(folder);
-            foreach (var change in new[] { "one-udr.yaml", "one-peering-flag.yaml" })
-                WhatIfEquivalence.AssertSameDifferences(before, TopologyLoader.Load(folder, [Path.Combine(folder, "changes", change)]));
-        }
-        finally { Directory.Delete(folder, recursive: true); }
-    }
+        var before = TopologyLoader.Load(folder);
+        foreach (var change in new[] { "one-udr.yaml", "one-peering-flag.yaml" })
+            WhatIfEquivalence.AssertSameDifferences(before, TopologyLoader.Load(folder, [Path.Combine(folder, "changes", change)]));
+    });
 
     /// <summary>Tunnels down only because their own connection or instance is failed need no second routing pass:
     /// the planes equal those of the plain two-pass definition for every failure case.</summary>
@@ -79,12 +70,8 @@ public class IncrementalEquivalenceTests
         AssertSamePlanesForEveryFailure(TopologyLoader.Load(Nt.Example(example)));
 
     [Fact]
-    public void PlanesWithoutTheRedundantSecondPassEqualThePlainOnesOnTheSmallGeneratedEstate()
-    {
-        var folder = EstateGenerator.Generate(EstateSpec.Small).WriteToTemp();
-        try { AssertSamePlanesForEveryFailure(TopologyLoader.Load(folder)); }
-        finally { Directory.Delete(folder, recursive: true); }
-    }
+    public void PlanesWithoutTheRedundantSecondPassEqualThePlainOnesOnTheSmallGeneratedEstate() =>
+        Nt.WithEstate(folder => AssertSamePlanesForEveryFailure(TopologyLoader.Load(folder)));
 
     private static void AssertSamePlanesForEveryFailure(Topology t)
     {
@@ -105,49 +92,36 @@ public class IncrementalEquivalenceTests
         AssertSameRecomputedPlanes(TopologyLoader.Load(Nt.Example(example)));
 
     [Fact]
-    public void PlanesRecomputedFromTheBaselineEqualThePlainOnesOnTheSmallGeneratedEstate()
-    {
-        var folder = EstateGenerator.Generate(EstateSpec.Small).WriteToTemp();
-        try { AssertSameRecomputedPlanes(TopologyLoader.Load(folder)); }
-        finally { Directory.Delete(folder, recursive: true); }
-    }
+    public void PlanesRecomputedFromTheBaselineEqualThePlainOnesOnTheSmallGeneratedEstate() =>
+        Nt.WithEstate(folder => AssertSameRecomputedPlanes(TopologyLoader.Load(folder)));
 
     [Fact]
-    public void PlanesRecomputedFromTheBaselineEqualThePlainOnesOnATwoHubGeneratedEstate()
-    {
-        // Two regions: two BGP components, so a failure in one hub reuses the other hub's BGP, routes and tables.
-        var spec = EstateSpec.Small with { Name = "two-hubs", Regions = 2, Spokes = 6, VpnSites = 4, RouteTables = 6 };
-        var folder = EstateGenerator.Generate(spec).WriteToTemp();
-        try { AssertSameRecomputedPlanes(TopologyLoader.Load(folder)); }
-        finally { Directory.Delete(folder, recursive: true); }
-    }
+    public void PlanesRecomputedFromTheBaselineEqualThePlainOnesOnATwoHubGeneratedEstate() =>
+        Nt.WithEstate(TwoHubs, folder => AssertSameRecomputedPlanes(TopologyLoader.Load(folder)));
+
+    // Two regions: two BGP components, so a failure in one hub reuses the other hub's BGP, routes and tables.
+    private static readonly EstateSpec TwoHubs = EstateSpec.Small with { Name = "two-hubs", Regions = 2, Spokes = 6, VpnSites = 4, RouteTables = 6 };
 
     [Fact]
-    public void AFailureInOneHubReusesTheOtherHubsBgpGatewayRoutesAndTables()
+    public void AFailureInOneHubReusesTheOtherHubsBgpGatewayRoutesAndTables() => Nt.WithEstate(TwoHubs, folder =>
     {
-        var spec = EstateSpec.Small with { Name = "two-hubs", Regions = 2, Spokes = 6, VpnSites = 4, RouteTables = 6 };
-        var folder = EstateGenerator.Generate(spec).WriteToTemp();
-        try
-        {
-            var t = TopologyLoader.Load(folder);
-            var baseline = Planes.Compute(t);
-            var hubs = t.VirtualNetworks.Where(v => t.GatewaysIn(v.Name).Count > 0).Select(v => v.Name).ToList();
-            Assert.Equal(2, hubs.Count);
-            var site = t.Connections.First(c => c.ConnectionType == ConnectionType.IPsec && t.VirtualNetworkGateway(c.VirtualNetworkGateway1)!.VirtualNetwork == hubs[0]);
-            var otherSpokeSubnet = t.Subnets.First(s => s.VirtualNetwork != hubs[1] && baseline.Routing.Transit.HubOf(s.VirtualNetwork) == hubs[1]);
-            var otherTable = baseline.Routing.EffectiveRoutes(otherSpokeSubnet.Id); // built before: a recomputed plane shares what the baseline has built
-            var failed = Planes.Recompute(baseline, t with { Failures = t.Failures.Add(new Failure(FailureKind.Connection, site.Name)) });
-            // The failed hub's gateway routes are computed again (the site's prefixes are gone), the other hub's are the baseline's object.
-            Assert.NotSame(baseline.Routing.GatewayRoutes(hubs[0]), failed.Routing.GatewayRoutes(hubs[0]));
-            Assert.Same(baseline.Routing.GatewayRoutes(hubs[1]), failed.Routing.GatewayRoutes(hubs[1]));
-            Assert.Same(otherTable, failed.Routing.EffectiveRoutes(otherSpokeSubnet.Id));
-            var otherGateway = t.GatewaysIn(hubs[1]).First(g => g.GatewayType == GatewayType.ExpressRoute).Name;
-            Assert.Same(baseline.Routing.Bgp.Speaker(otherGateway), failed.Routing.Bgp.Speaker(otherGateway));
-            var lost = LocalNetworkPrefixes(t, site);
-            Assert.All(lost, p => Assert.DoesNotContain(failed.Routing.GatewayRoutes(hubs[0])!.Routes, r => r.Prefix == p));
-        }
-        finally { Directory.Delete(folder, recursive: true); }
-    }
+        var t = TopologyLoader.Load(folder);
+        var baseline = Planes.Compute(t);
+        var hubs = t.VirtualNetworks.Where(v => t.GatewaysIn(v.Name).Count > 0).Select(v => v.Name).ToList();
+        Assert.Equal(2, hubs.Count);
+        var site = t.Connections.First(c => c.ConnectionType == ConnectionType.IPsec && t.VirtualNetworkGateway(c.VirtualNetworkGateway1)!.VirtualNetwork == hubs[0]);
+        var otherSpokeSubnet = t.Subnets.First(s => s.VirtualNetwork != hubs[1] && baseline.Routing.Transit.HubOf(s.VirtualNetwork) == hubs[1]);
+        var otherTable = baseline.Routing.EffectiveRoutes(otherSpokeSubnet.Id); // built before: a recomputed plane shares what the baseline has built
+        var failed = Planes.Recompute(baseline, t with { Failures = t.Failures.Add(new Failure(FailureKind.Connection, site.Name)) });
+        // The failed hub's gateway routes are computed again (the site's prefixes are gone), the other hub's are the baseline's object.
+        Assert.NotSame(baseline.Routing.GatewayRoutes(hubs[0]), failed.Routing.GatewayRoutes(hubs[0]));
+        Assert.Same(baseline.Routing.GatewayRoutes(hubs[1]), failed.Routing.GatewayRoutes(hubs[1]));
+        Assert.Same(otherTable, failed.Routing.EffectiveRoutes(otherSpokeSubnet.Id));
+        var otherGateway = t.GatewaysIn(hubs[1]).First(g => g.GatewayType == GatewayType.ExpressRoute).Name;
+        Assert.Same(baseline.Routing.Bgp.Speaker(otherGateway), failed.Routing.Bgp.Speaker(otherGateway));
+        var lost = LocalNetworkPrefixes(t, site);
+        Assert.All(lost, p => Assert.DoesNotContain(failed.Routing.GatewayRoutes(hubs[0])!.Routes, r => r.Prefix == p));
+    });
 
     private static IEnumerable<Prefix> LocalNetworkPrefixes(Topology t, Connection c) => t.LocalNetworkGateway(c.LocalNetworkGateway2!)!.AddressPrefixes;
 

@@ -1,3 +1,4 @@
+using NetTwin.Bench;
 using NetTwin.Cli;
 
 namespace NetTwin.Tests.Support;
@@ -31,6 +32,17 @@ public static class Nt
             if (dir is not null) return dir.FullName;
         }
         throw new InvalidOperationException("NetTwin.slnx not found above the test folder");
+    }
+
+    /// <summary>Runs <paramref name="test"/> over the folder of a generated estate (the small one unless told), written
+    /// to a temporary folder that is deleted afterwards.</summary>
+    public static void WithEstate(Action<string> test) => WithEstate(EstateSpec.Small, test);
+
+    public static void WithEstate(EstateSpec spec, Action<string> test)
+    {
+        var folder = EstateGenerator.Generate(spec).WriteToTemp();
+        try { test(folder); }
+        finally { Directory.Delete(folder, recursive: true); }
     }
 
     /// <summary>A temporary topology folder holding the given files.</summary>

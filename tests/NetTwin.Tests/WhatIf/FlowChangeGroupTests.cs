@@ -35,24 +35,19 @@ public class FlowChangeGroupTests
     /// <summary>The small generated estate's peering-flag change (a spoke stops accepting what its hub's firewall
     /// forwards) changes 80 flows: the table shows them grouped, the JSON keeps every flow.</summary>
     [Fact]
-    public void WhatIfGroupsManyFlowChangesInItsTable()
+    public void WhatIfGroupsManyFlowChangesInItsTable() => Nt.WithEstate(folder =>
     {
-        var folder = EstateGenerator.Generate(EstateSpec.Small).WriteToTemp();
-        try
-        {
-            var change = Path.Combine(folder, EstateGenerator.PeeringChangeFile);
-            var table = Nt.Run("whatif", folder, "--change", change);
-            Assert.Equal(0, table.ExitCode);
-            Assert.Contains("Flows: 80 changes, 26 group(s) of sources that changed alike", table.Out, StringComparison.Ordinal);
-            Assert.Contains("18 subnets: spoke-0001/app, spoke-0001/web,", table.Out, StringComparison.Ordinal);
-            Assert.Contains("(more than 40 flow changes: grouped by source; every flow with its paths: -o json)", table.Out, StringComparison.Ordinal);
-            Assert.DoesNotContain("Path before", table.Out, StringComparison.Ordinal);
+        var change = Path.Combine(folder, EstateGenerator.PeeringChangeFile);
+        var table = Nt.Run("whatif", folder, "--change", change);
+        Assert.Equal(0, table.ExitCode);
+        Assert.Contains("Flows: 80 changes, 26 group(s) of sources that changed alike", table.Out, StringComparison.Ordinal);
+        Assert.Contains("18 subnets: spoke-0001/app, spoke-0001/web,", table.Out, StringComparison.Ordinal);
+        Assert.Contains("(more than 40 flow changes: grouped by source; every flow with its paths: -o json)", table.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("Path before", table.Out, StringComparison.Ordinal);
 
-            var json = Nt.Run("whatif", folder, "--change", change, "-o", "json");
-            Assert.Equal(0, json.ExitCode);
-            var flows = System.Text.Json.JsonDocument.Parse(json.Out).RootElement.GetProperty("differences").GetProperty("flows");
-            Assert.Equal(80, flows.GetArrayLength());
-        }
-        finally { Directory.Delete(folder, recursive: true); }
-    }
+        var json = Nt.Run("whatif", folder, "--change", change, "-o", "json");
+        Assert.Equal(0, json.ExitCode);
+        var flows = System.Text.Json.JsonDocument.Parse(json.Out).RootElement.GetProperty("differences").GetProperty("flows");
+        Assert.Equal(80, flows.GetArrayLength());
+    });
 }
