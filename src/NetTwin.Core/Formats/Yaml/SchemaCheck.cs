@@ -22,6 +22,9 @@ public static class SchemaCheck
 
     public static IReadOnlyList<LoadError> Check(YNode document, JsonSchema schema)
     {
+        // Valid input (the common case) is told in one pass over the tree; only a document that may break the schema
+        // is written as JSON for NJsonSchema, with the path map that places its errors.
+        if (SchemaConformance.Of(document, schema) == Conformance.Conforms) return [];
         var paths = new Dictionary<string, YNode>(StringComparer.Ordinal);
         var json = YamlReader.ToJson(document, paths);
         var errors = schema.Validate(json);

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using NetTwin.Model;
+using NJsonSchema;
 using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
+using YamlDotNet.Core.Events;
 
 namespace NetTwin.Formats.Yaml;
 
@@ -84,13 +85,32 @@ public static class YamlReader
         return "";
     }
 
-    /// <summary>Parses one YAML document into a located tree. An empty file is an empty map.</summary>
+    /// <summary>Parses one YAML document into a located tree. An empty file is an empty map. The tree is built
+    /// straight from the parser's events (no representation model in between); an alias stands for a copy of the
+    /// node its anchor names.</summary>
     public static YNode Parse(string text, string file)
     {
-        var stream = new YamlStream();
+        var parser = new Parser(new StringReader(text));
         try
         {
-            stream.Load(new StringReader(text));
+            parser.Consume<StreamStart>();
+            if (parser.Accept<StreamEnd>(out _)) return new YMap([], new SourceRef(file, 1, 1));
+            parser.Consume<DocumentStart>();
+            var reader = new EventReader(parser, file, text);
+            var root = reader.Read();
+            parser.Consume<DocumentEnd>();
+            if (reader.UnknownAlias is { } alias) throw new LoadException(alias);
+            if (parser.TryConsume<DocumentStart>(out _))
+            {
+                var second = parser.Current!.Start;
+                // The whole stream is read first, as a YAML stream is: a syntax error further on is the one reported.
+                while (parser.MoveNext()) { }
+                throw new LoadException(new LoadError(new SourceRef(file, (int)second.Line, (int)second.Column),
+                    "a topology file holds one YAML document; found a second one ('---')"));
+            }
+            parser.Consume<StreamEnd>();
+            if (reader.Deferred is { } error) throw new LoadException(error);
+            return root;
         }
         catch (YamlException e)
         {
@@ -102,41 +122,108 @@ public static class YamlReader
             throw new LoadException(new LoadError(new SourceRef(file, (int)inner.Start.Line, (int)inner.Start.Column),
                 $"malformed YAML: {msg}{Near(text, (int)inner.Start.Line)}"));
         }
-        if (stream.Documents.Count == 0) return new YMap([], new SourceRef(file, 1, 1));
-        if (stream.Documents.Count > 1)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException && e.Source == "YamlDotNet")
         {
-            var second = stream.Documents[1].RootNode.Start;
-            throw new LoadException(new LoadError(new SourceRef(file, (int)second.Line, (int)second.Column),
-                "a topology file holds one YAML document; found a second one ('---')"));
+            // YamlDotNet's scanner fails with an exception of its own on some broken input: reported where the last
+            // good token ended.
+            var end = parser.Current?.End ?? Mark.Empty;
+            var line = Math.Max(1, (int)end.Line);
+            throw new LoadException(new LoadError(new SourceRef(file, line, Math.Max(1, (int)end.Column)),
+                $"malformed YAML: the YAML parser cannot read on from here{Near(text, line + 1)}"));
         }
-        return Convert(stream.Documents[0].RootNode, file);
     }
 
-    private static YNode Convert(YamlNode node, string file)
+    /// <summary>Builds the tree of one document from the parser's events. A map key that is not a scalar is reported
+    /// only once the whole stream has been read (a syntax error anywhere, or a second document, is reported first); a
+    /// duplicate key at once, after its value.</summary>
+    private sealed class EventReader(IParser parser, string file, string text)
     {
-        var src = new SourceRef(file, (int)node.Start.Line, (int)node.Start.Column);
-        switch (node)
+        private readonly Dictionary<string, YNode> _anchors = new(StringComparer.Ordinal);
+
+        public LoadError? Deferred { get; private set; }
+
+        public LoadError? UnknownAlias { get; private set; }
+
+        private SourceRef At(ParsingEvent e) => new(file, (int)e.Start.Line, (int)e.Start.Column);
+
+        public YNode Read()
         {
-            case YamlScalarNode s:
-                return new YScalar(s.Value ?? "", s.Style is ScalarStyle.Plain or ScalarStyle.Any, src);
-            case YamlSequenceNode q:
-                return new YSeq(q.Children.Select(c => Convert(c, file)).ToList(), src);
-            case YamlMappingNode m:
-                var entries = new List<KeyValuePair<YScalar, YNode>>();
-                var seen = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var (k, v) in m.Children)
-                {
-                    if (k is not YamlScalarNode ks)
-                        throw new LoadException(new LoadError(new SourceRef(file, (int)k.Start.Line, (int)k.Start.Column), "a map key must be a plain name"));
-                    var key = (YScalar)Convert(ks, file);
-                    if (!seen.Add(key.Value))
-                        throw new LoadException(new LoadError(key.Source, $"duplicate key '{key.Value}'"));
-                    entries.Add(new(key, Convert(v, file)));
-                }
-                return new YMap(entries, src);
-            default:
-                throw new LoadException(new LoadError(src, "YAML aliases and tags are not supported"));
+            var e = parser.Current ?? throw new InvalidOperationException("the YAML parser ended inside a document");
+            var src = At(e);
+            YNode node;
+            AnchorName anchor;
+            switch (e)
+            {
+                case Scalar s:
+                    parser.MoveNext();
+                    node = new YScalar(s.Value, s.Style is ScalarStyle.Plain or ScalarStyle.Any, src);
+                    anchor = s.Anchor;
+                    break;
+                case SequenceStart q:
+                    {
+                        parser.MoveNext();
+                        var items = new List<YNode>();
+                        while (!parser.TryConsume<SequenceEnd>(out _)) items.Add(Read());
+                        node = new YSeq(items, src);
+                        anchor = q.Anchor;
+                        break;
+                    }
+                case MappingStart m:
+                    {
+                        parser.MoveNext();
+                        var entries = new List<KeyValuePair<YScalar, YNode>>();
+                        HashSet<string>? seen = null;
+                        while (!parser.TryConsume<MappingEnd>(out _))
+                        {
+                            var keyEvent = parser.Current!;
+                            var keyNode = Read();
+                            var value = Read();
+                            if (keyNode is not YScalar key)
+                            {
+                                Deferred ??= new LoadError(At(keyEvent), "a map key must be a plain name");
+                                continue;
+                            }
+                            // Duplicate keys: a linear scan for small maps, a set beyond.
+                            bool duplicate;
+                            if (seen is null && entries.Count < 16) duplicate = entries.Exists(x => x.Key.Value == key.Value);
+                            else
+                            {
+                                seen ??= new HashSet<string>(entries.Select(x => x.Key.Value), StringComparer.Ordinal);
+                                duplicate = !seen.Add(key.Value);
+                            }
+                            if (duplicate) throw new LoadException(new LoadError(key.Source, $"duplicate key '{key.Value}'"));
+                            entries.Add(new(key, value));
+                        }
+                        node = new YMap(entries, src);
+                        anchor = m.Anchor;
+                        break;
+                    }
+                case AnchorAlias a:
+                    parser.MoveNext();
+                    if (_anchors.TryGetValue(a.Value.Value, out var target)) return target.Clone();
+                    // Reported at the end of the document, as YAML streams resolve aliases: a syntax error before it wins.
+                    UnknownAlias ??= new LoadError(src, $"malformed YAML: Anchor '{a.Value}' not found");
+                    return new YScalar("", true, src);
+                default:
+                    // The parser can lose a map's value on some broken input ("- : x" then more keys) and end the map
+                    // where a value belongs.
+                    var what = e switch { MappingEnd => "the end of a map", SequenceEnd => "the end of a list", _ => "the end of the document" };
+                    throw new LoadException(new LoadError(src, $"malformed YAML: expected a value, found {what}{Near(text, src.Line)}"));
+            }
+            if (!anchor.IsEmpty) _anchors[anchor.Value] = node;
+            return node;
         }
+    }
+
+    /// <summary>The JSON value a scalar is checked as: plain scalars that look like null, a boolean or a whole number are
+    /// those, anything else is text.</summary>
+    public static JsonObjectType JsonKindOf(YScalar s)
+    {
+        if (s.IsNull) return JsonObjectType.Null;
+        if (!s.Plain) return JsonObjectType.String;
+        if (s.Value is "true" or "True" or "TRUE" or "false" or "False" or "FALSE") return JsonObjectType.Boolean;
+        return long.TryParse(s.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _) && !(s.Value.Length > 1 && s.Value.StartsWith('0'))
+            ? JsonObjectType.Integer : JsonObjectType.String;
     }
 
     /// <summary>Writes the tree as JSON (plain scalars that look like numbers, booleans or null become those),
@@ -154,13 +241,15 @@ public static class YamlReader
         paths[path] = node;
         switch (node)
         {
-            case YScalar s when s.IsNull: w.WriteNullValue(); break;
-            case YScalar s when s.Plain && (s.Value is "true" or "True" or "TRUE"): w.WriteBooleanValue(true); break;
-            case YScalar s when s.Plain && (s.Value is "false" or "False" or "FALSE"): w.WriteBooleanValue(false); break;
-            case YScalar s when s.Plain && long.TryParse(s.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n)
-                                  && !(s.Value.Length > 1 && s.Value.StartsWith('0')):
-                w.WriteNumberValue(n); break;
-            case YScalar s: w.WriteStringValue(s.Value); break;
+            case YScalar s:
+                switch (JsonKindOf(s))
+                {
+                    case JsonObjectType.Null: w.WriteNullValue(); break;
+                    case JsonObjectType.Boolean: w.WriteBooleanValue(s.Value[0] is 't' or 'T'); break;
+                    case JsonObjectType.Integer: w.WriteNumberValue(long.Parse(s.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)); break;
+                    default: w.WriteStringValue(s.Value); break;
+                }
+                break;
             case YSeq q:
                 w.WriteStartArray();
                 for (var i = 0; i < q.Items.Count; i++) Write(w, q.Items[i], $"{path}[{i}]", paths);
