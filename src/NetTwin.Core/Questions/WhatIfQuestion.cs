@@ -16,8 +16,10 @@ public static class WhatIfQuestion
     {
         if (changes.Count == 0) throw new ArgumentException("give at least one change set", nameof(changes));
         var probes = Probes.For(input.Path, intentsFile);
-        var before = EstateAnalysis.Of(input.Load(), probes);
-        var after = before.Derive(TopologyLoader.Load(input.Path, [.. input.ChangeSets, .. changes]));
+        // The folder is read once; both sides are built from its parsed files.
+        var source = TopologyLoader.Read(input.Path);
+        var before = EstateAnalysis.Of(source.Build(input.ChangeSets), probes);
+        var after = before.Derive(source.Build([.. input.ChangeSets, .. changes]));
         var diff = Differ.Compare(before, after);
         return new WhatIfAnswer(input.Path, input.ChangeSets, changes, after.Scope!.Routing.ToString(), !diff.IsEmpty, diff);
     }

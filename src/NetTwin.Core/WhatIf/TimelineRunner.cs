@@ -32,12 +32,14 @@ public static class TimelineRunner
     {
         var probes = timeline.Intents is { } file ? new Probes(file, IntentsLoader.Load(file)) : Probes.None;
         var applied = new List<string>(timeline.Apply);
-        var previous = EstateAnalysis.Of(TopologyLoader.Load(timeline.Topology, applied), probes);
+        // The folder is read once; each step's topology is built from its parsed files.
+        var source = TopologyLoader.Read(timeline.Topology);
+        var previous = EstateAnalysis.Of(source.Build(applied), probes);
         var steps = new List<StepResult>();
         foreach (var (step, i) in timeline.Steps.Select((s, i) => (s, i)))
         {
             applied.AddRange(step.Changes);
-            var current = step.Changes.IsEmpty ? previous : previous.Derive(TopologyLoader.Load(timeline.Topology, applied));
+            var current = step.Changes.IsEmpty ? previous : previous.Derive(source.Build(applied));
             var diff = ReferenceEquals(current, previous) ? Differences.None : Differ.Compare(previous, current);
             var results = step.Expect.Select(e => Check(current, e, i + 1)).ToList();
             steps.Add(new StepResult(i + 1, step.Name, [.. step.Changes.Select(c => Relative(timeline, c))], !current.HasErrors,

@@ -174,4 +174,24 @@ public class ChangeSetTests
                      "changes:\n  - set: { resource: routeTables/rt, properties: { disableBgpRoutePropagation: false } }\n");
         Assert.False(t.RouteTable("rt")!.DisableBgpRoutePropagation);
     }
+
+    [Fact]
+    public void ASourceReadOnceBuildsEachChangeOnItsOwnCopy()
+    {
+        var folder = Support.Nt.Example("s0-proxy-tunnel");
+        // It adds a route table and sets the app subnet's (an edit in place of the parsed tree).
+        var change = Support.Nt.Change("s0-proxy-tunnel", "app-no-propagation.yaml");
+        var source = TopologyLoader.Read(folder);
+        string Names(Topology t) => string.Join(",", t.RouteTables.Select(r => r.Name).Order(StringComparer.Ordinal))
+            + " | " + string.Join(",", t.Subnets.Select(x => $"{x.Id}:{x.RouteTable}").Order(StringComparer.Ordinal));
+        var plain = Names(TopologyLoader.Load(folder));
+        var changed = Names(TopologyLoader.Load(folder, [change]));
+        Assert.NotEqual(plain, changed);
+        Assert.Contains("app-vnet/app:app-rt", changed);
+        Assert.Equal(changed, Names(source.Build([change])));
+        // The change was applied to a copy: the source still builds the folder as written, and the change again.
+        Assert.Equal(plain, Names(source.Build()));
+        Assert.Equal(changed, Names(source.Build([change])));
+        Assert.Equal(plain, Names(source.Build([])));
+    }
 }

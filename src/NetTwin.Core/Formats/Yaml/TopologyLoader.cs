@@ -12,13 +12,36 @@ public static class TopologyLoader
     /// <summary>Files in a topology folder that are not part of the topology itself.</summary>
     public static readonly ImmutableHashSet<string> ReservedFiles = ["intents.yaml", "timeline.yaml", "intents.yml", "timeline.yml"];
 
-    public static Topology Load(string path, IEnumerable<string>? changeSets = null)
+    public static Topology Load(string path, IEnumerable<string>? changeSets = null) => Read(path).Build(changeSets);
+
+    /// <summary>Reads and parses a topology folder (or file) once; <see cref="TopologySource.Build"/> then makes a
+    /// topology of it with change sets on top, as often as asked (what-if, timeline), without reading it again.</summary>
+    public static TopologySource Read(string path)
     {
         var (documents, root) = ReadDocuments(path);
         // The folder's service tags file (ServiceTags_*.json or serviceTags.json), read before the YAML is built
         // so that a bad file is reported like any other bad input.
         var tags = ServiceTagsLoader.LoadFolder(root);
-        return Build(documents, root, changeSets ?? []) with { ServiceTags = tags };
+        return new TopologySource(documents, root, tags);
+    }
+
+    /// <summary>A topology folder's parsed files. They are never edited: a build with change sets applies them to a
+    /// copy.</summary>
+    public sealed class TopologySource
+    {
+        private readonly List<YMap> _documents;
+        private readonly string _root;
+        private readonly ServiceTagSet _tags;
+
+        internal TopologySource(List<YMap> documents, string root, ServiceTagSet tags) =>
+            (_documents, _root, _tags) = (documents, root, tags);
+
+        public Topology Build(IEnumerable<string>? changeSets = null)
+        {
+            var sets = (changeSets ?? []).Select(ChangeSet.ReadFile).ToList();
+            var documents = sets.Count == 0 ? [.. _documents] : _documents.Select(d => (YMap)d.Clone()).ToList();
+            return TopologyLoader.Build(documents, _root, sets) with { ServiceTags = _tags };
+        }
     }
 
     /// <summary>Loads YAML text held in memory (tests, generated estates).</summary>
@@ -28,9 +51,6 @@ public static class TopologyLoader
         var sets = (changeSetTexts ?? []).Select((t, i) => ChangeSet.Parse(t, $"change{i + 1}.yaml")).ToList();
         return Build([doc], Path.GetDirectoryName(Path.GetFullPath(fileName)) ?? ".", sets);
     }
-
-    private static Topology Build(List<YMap> documents, string root, IEnumerable<string> changeSetFiles) =>
-        Build(documents, root, changeSetFiles.Select(ChangeSet.ReadFile).ToList());
 
     private static Topology Build(List<YMap> documents, string root, List<ChangeSet> changeSets)
     {
