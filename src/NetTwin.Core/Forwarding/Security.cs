@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using NetTwin.Model;
 using NetTwin.Routing;
 
@@ -43,24 +44,47 @@ public static class NsgEvaluation
     public static Verdict Evaluate(NetworkSecurityGroup nsg, SecurityRuleDirection direction, Flow flow, Func<Ipv4, bool> virtualNetwork,
         ServiceTagSet? tags = null)
     {
-        foreach (var r in nsg.SecurityRules.Where(r => r.Direction == direction).OrderBy(r => r.Priority))
+        foreach (var (r, verdict) in Ordered(nsg, direction))
             if (Matches(r, flow, virtualNetwork, tags))
-                return new Verdict(r.Access == SecurityRuleAccess.Allow, $"{nsg.Name}/{r.Name}", r.Priority,
-                    $"{direction} rule {r.Name} (priority {r.Priority}) {(r.Access == SecurityRuleAccess.Allow ? "allows" : "denies")} it (rule G1)");
-        foreach (var r in DefaultRules.Where(r => r.Direction == direction))
-            if (Matches(r, flow, virtualNetwork, tags))
-                return new Verdict(r.Access == SecurityRuleAccess.Allow, $"{nsg.Name}/defaultSecurityRules/{r.Name}", r.Priority,
-                    $"default rule {r.Name} (priority {r.Priority}) {(r.Access == SecurityRuleAccess.Allow ? "allows" : "denies")} it (rule G3)");
+                return verdict;
         throw new InvalidOperationException("DenyAll matches every packet");
     }
+
+    private static readonly ConditionalWeakTable<NetworkSecurityGroup, (SecurityRule, Verdict)[][]> Compiled = new();
+
+    /// <summary>An NSG's rules in one direction as they are tried: custom rules by priority (a stable sort), then the
+    /// default rules; each with the verdict it gives, made once per NSG.</summary>
+    private static (SecurityRule Rule, Verdict Verdict)[] Ordered(NetworkSecurityGroup nsg, SecurityRuleDirection direction) =>
+        Compiled.GetValue(nsg, n => [.. new[] { SecurityRuleDirection.Inbound, SecurityRuleDirection.Outbound }.Select(d =>
+            n.SecurityRules.Where(r => r.Direction == d).OrderBy(r => r.Priority)
+                .Select(r => (r, new Verdict(r.Access == SecurityRuleAccess.Allow, $"{n.Name}/{r.Name}", r.Priority,
+                    $"{d} rule {r.Name} (priority {r.Priority}) {(r.Access == SecurityRuleAccess.Allow ? "allows" : "denies")} it (rule G1)")))
+                .Concat(DefaultRules.Where(r => r.Direction == d)
+                    .Select(r => (r, new Verdict(r.Access == SecurityRuleAccess.Allow, $"{n.Name}/defaultSecurityRules/{r.Name}", r.Priority,
+                        $"default rule {r.Name} (priority {r.Priority}) {(r.Access == SecurityRuleAccess.Allow ? "allows" : "denies")} it (rule G3)"))))
+                .ToArray())])[direction == SecurityRuleDirection.Inbound ? 0 : 1];
 
     private static bool Matches(SecurityRule r, Flow f, Func<Ipv4, bool> vnet, ServiceTagSet? tags)
     {
         if (r.Protocol != TransportProtocol.Any && r.Protocol != f.Protocol) return false;
-        if (!r.SourceAddressPrefixes.Any(a => Address(a, f.Source, vnet, tags))) return false;
-        if (!r.DestinationAddressPrefixes.Any(a => Address(a, f.Destination, vnet, tags))) return false;
+        if (!AnyAddress(r.SourceAddressPrefixes, f.Source, vnet, tags)) return false;
+        if (!AnyAddress(r.DestinationAddressPrefixes, f.Destination, vnet, tags)) return false;
         if (f.Protocol == TransportProtocol.Icmp) return true;
-        return r.SourcePortRanges.Any(p => p.Contains(f.SourcePort)) && r.DestinationPortRanges.Any(p => p.Contains(f.DestinationPort));
+        return AnyPort(r.SourcePortRanges, f.SourcePort) && AnyPort(r.DestinationPortRanges, f.DestinationPort);
+    }
+
+    private static bool AnyAddress(ImmutableArray<AddressMatch> matches, Ipv4 ip, Func<Ipv4, bool> vnet, ServiceTagSet? tags)
+    {
+        foreach (var a in matches)
+            if (Address(a, ip, vnet, tags)) return true;
+        return false;
+    }
+
+    internal static bool AnyPort(ImmutableArray<PortRange> ranges, int port)
+    {
+        foreach (var p in ranges)
+            if (p.Contains(port)) return true;
+        return false;
     }
 
     /// <summary>An address against '*', a prefix or a service tag (G4: VirtualNetwork; Internet; AzureLoadBalancer).
@@ -105,23 +129,41 @@ public static class FirewallEvaluation
 {
     public static Verdict Evaluate(AzureFirewall fw, Flow f, ServiceTagSet? tags = null)
     {
-        foreach (var c in fw.NetworkRuleCollections.OrderBy(c => c.Priority))
-            foreach (var r in c.Rules)
-                if (Matches(r, f, tags))
-                    return new Verdict(c.Action == SecurityRuleAccess.Allow, $"{fw.Name}/{c.Name}/{r.Name}", c.Priority,
-                        $"network rule collection {c.Name} (priority {c.Priority}, {c.Action}) rule {r.Name} matches");
-        return new Verdict(false, $"{fw.Name}/default-deny", 65000, "no network rule matches: Azure Firewall denies by default (rule H3)");
+        var (rules, defaultDeny) = Compiled.GetValue(fw, Compile);
+        foreach (var (r, verdict) in rules)
+            if (Matches(r, f, tags))
+                return verdict;
+        return defaultDeny;
     }
+
+    private static readonly ConditionalWeakTable<AzureFirewall, Tuple<(FirewallNetworkRule, Verdict)[], Verdict>> Compiled = new();
+
+    /// <summary>A firewall's network rules as they are tried (collections by priority, a stable sort; rules in order),
+    /// each with the verdict it gives, and the default deny: made once per firewall.</summary>
+    private static Tuple<(FirewallNetworkRule, Verdict)[], Verdict> Compile(AzureFirewall fw) => Tuple.Create(
+        fw.NetworkRuleCollections.OrderBy(c => c.Priority).SelectMany(c => c.Rules.Select(r => (r,
+            new Verdict(c.Action == SecurityRuleAccess.Allow, $"{fw.Name}/{c.Name}/{r.Name}", c.Priority,
+                $"network rule collection {c.Name} (priority {c.Priority}, {c.Action}) rule {r.Name} matches")))).ToArray(),
+        new Verdict(false, $"{fw.Name}/default-deny", 65000, "no network rule matches: Azure Firewall denies by default (rule H3)"));
 
     private static bool Matches(FirewallNetworkRule r, Flow f, ServiceTagSet? tags)
     {
-        var proto = r.Protocols.Any(p => p == FirewallProtocol.Any
-            || (p == FirewallProtocol.Tcp && f.Protocol == TransportProtocol.Tcp)
-            || (p == FirewallProtocol.Udp && f.Protocol == TransportProtocol.Udp)
-            || (p == FirewallProtocol.Icmp && f.Protocol == TransportProtocol.Icmp));
+        var proto = false;
+        foreach (var p in r.Protocols)
+            if (p == FirewallProtocol.Any
+                || (p == FirewallProtocol.Tcp && f.Protocol == TransportProtocol.Tcp)
+                || (p == FirewallProtocol.Udp && f.Protocol == TransportProtocol.Udp)
+                || (p == FirewallProtocol.Icmp && f.Protocol == TransportProtocol.Icmp)) { proto = true; break; }
         if (!proto) return false;
-        if (!r.SourceAddresses.Any(a => Address(a, f.Source, tags)) || !r.DestinationAddresses.Any(a => Address(a, f.Destination, tags))) return false;
-        return f.Protocol == TransportProtocol.Icmp || r.DestinationPorts.Any(p => p.Contains(f.DestinationPort));
+        if (!AnyAddress(r.SourceAddresses, f.Source, tags) || !AnyAddress(r.DestinationAddresses, f.Destination, tags)) return false;
+        return f.Protocol == TransportProtocol.Icmp || NsgEvaluation.AnyPort(r.DestinationPorts, f.DestinationPort);
+    }
+
+    private static bool AnyAddress(ImmutableArray<AddressMatch> matches, Ipv4 ip, ServiceTagSet? tags)
+    {
+        foreach (var a in matches)
+            if (Address(a, ip, tags)) return true;
+        return false;
     }
 
     // Network rules take service tags as addresses: Internet, and the tags of the folder's service tags file.

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using NetTwin.Ipsec;
 using NetTwin.Model;
@@ -25,14 +26,15 @@ internal sealed class Walk
     private readonly List<Hop> _hops = [];
     private readonly List<string> _devices = [];
     private readonly List<string> _stateful = [];
-    private readonly HashSet<(string Key, Flow Flow)> _seen = [];
+    private readonly List<(string Kind, string Node, Flow Flow)> _seen = [];
     private Flow _flow;
     private Disposition? _end;
     private string _reason = "";
 
     internal readonly List<string> Notes = [];
     internal readonly List<NatRecord> Nats = [];
-    internal readonly HashSet<string> NsgsPassed = new(StringComparer.Ordinal);
+    /// <summary>The NSGs the walk passed, each with where it applies (a subnet's or a NIC's), for the reply (G1).</summary>
+    internal readonly HashSet<(string Nsg, string Kind, string Name)> NsgsPassed = [];
     internal readonly Dictionary<string, NatPacket> VpnNats = new(StringComparer.Ordinal);
     internal Action<Walk>? ReplyStart { get; private set; }
 
@@ -49,7 +51,16 @@ internal sealed class Walk
     private Ipv4 Src => _flow.Source;
 
     public Trace Result() =>
-        new(_start, [.. _hops], _end ?? Disposition.NoRoute, _reason, _flow, [.. _stateful.Distinct()], [.. _devices.Distinct()]);
+        new(_start, [.. _hops], _end ?? Disposition.NoRoute, _reason, _flow, Distinct(_stateful), Distinct(_devices));
+
+    /// <summary>The names in order, each once (the lists are short: a scan, not a set).</summary>
+    private static ImmutableArray<string> Distinct(List<string> names)
+    {
+        var b = ImmutableArray.CreateBuilder<string>(names.Count);
+        foreach (var n in names)
+            if (!b.Contains(n)) b.Add(n);
+        return b.Count == b.Capacity ? b.MoveToImmutable() : b.ToImmutable();
+    }
 
     // ---------------------------------------------------------------- bookkeeping
 
@@ -70,7 +81,7 @@ internal sealed class Walk
 
     internal bool HopTexts => _f.HopTexts;
 
-    private void Pass(params string?[] nodes)
+    private void Pass(params ReadOnlySpan<string?> nodes)
     {
         foreach (var n in nodes)
             if (!string.IsNullOrEmpty(n)) _devices.Add(n);
@@ -84,14 +95,19 @@ internal sealed class Walk
         ReplyStart = reply;
     }
 
-    private bool Visit(string key)
+    /// <summary>Loop detection: false (and the walk ends LOOP) when the packet comes back to a place with the same
+    /// header, or has taken too many hops. The place is a kind and a node, joined only for the message.</summary>
+    private bool Visit(string kind, string node)
     {
         if (_end is not null) return false;
-        if (_hops.Count > MaxHops || !_seen.Add((key, _flow)))
+        // A handful of places per walk: a scan, not a set.
+        if (_hops.Count > MaxHops || _seen.Contains((kind, node, _flow)))
         {
+            var key = $"{kind} {node}";
             End(Disposition.Loop, key, $"the packet came back to {key} with the same header: a forwarding loop");
             return false;
         }
+        _seen.Add((kind, node, _flow));
         return true;
     }
 
@@ -140,7 +156,7 @@ internal sealed class Walk
     {
         Hop(s.Id, HopStep.Start, $"host {Src} in {s.Id} (no NIC modelled at this address)");
         Pass(s.Id);
-        if (!Nsg(s.NetworkSecurityGroup, SecurityRuleDirection.Outbound, s.Id, $"subnet {s.Id}")) return;
+        if (!Nsg(s.NetworkSecurityGroup, SecurityRuleDirection.Outbound, s.Id, "subnet", s.Id)) return;
         RouteFrom(s, new Sender(s.Id, w => w.InternetBackToSubnetHost(s)));
     }
 
@@ -161,8 +177,8 @@ internal sealed class Walk
         var subnet = T.Subnet(nic.Subnet)!;
         if (PlatformAddresses.Contains(Dst)) { ToPlatform(nic, subnet); return; }
         // Rule G2: outbound, the NIC's NSG then the subnet's.
-        if (!Nsg(nic.NetworkSecurityGroup, SecurityRuleDirection.Outbound, subnet.Id, $"NIC {nic.Name}")) return;
-        if (!Nsg(subnet.NetworkSecurityGroup, SecurityRuleDirection.Outbound, subnet.Id, $"subnet {subnet.Id}")) return;
+        if (!Nsg(nic.NetworkSecurityGroup, SecurityRuleDirection.Outbound, subnet.Id, "NIC", nic.Name)) return;
+        if (!Nsg(subnet.NetworkSecurityGroup, SecurityRuleDirection.Outbound, subnet.Id, "subnet", subnet.Id)) return;
         RouteFrom(subnet, new Sender(nic.Name, w => w.InternetBackToNic(nic)));
     }
 
@@ -170,14 +186,14 @@ internal sealed class Walk
     /// third-party source: unverified) and NSGs do not filter them unless a rule names their service tag (G5).</summary>
     private void ToPlatform(NetworkInterface nic, Subnet subnet)
     {
-        foreach (var (name, where) in new[] { (nic.NetworkSecurityGroup, $"NIC {nic.Name}"), (subnet.NetworkSecurityGroup, $"subnet {subnet.Id}") })
+        foreach (var (name, whereKind, whereName) in new[] { (nic.NetworkSecurityGroup, "NIC", nic.Name), (subnet.NetworkSecurityGroup, "subnet", subnet.Id) })
         {
             if (name is null || T.NetworkSecurityGroup(name) is not { } nsg) continue;
             if (nsg.SecurityRules.Any(r => r.DestinationAddressPrefixes.Any(a => a.ServiceTag == "AzureLoadBalancer")))
             {
-                if (!Nsg(name, SecurityRuleDirection.Outbound, subnet.Id, where)) return;
+                if (!Nsg(name, SecurityRuleDirection.Outbound, subnet.Id, whereKind, whereName)) return;
             }
-            else Hop(name, HopStep.Nsg, "not evaluated", $"NSG {name} on {where} does not filter {Dst}: platform addresses bypass NSGs unless their service tag is used (rule G5)", "G5");
+            else Hop(name, HopStep.Nsg, "not evaluated", $"NSG {name} on {whereKind} {whereName} does not filter {Dst}: platform addresses bypass NSGs unless their service tag is used (rule G5)", "G5");
         }
         Hop(subnet.Id, HopStep.Route, $"{Dst}: Azure platform address", "served by the host: user and gateway routes do not steer it (rule B4, unverified)", "B4");
         End(Disposition.Delivered, "azure-platform", $"delivered to the Azure platform at {Dst} (the host answers it)", w => w.FromPlatform(nic));
@@ -192,19 +208,20 @@ internal sealed class Walk
 
     /// <summary>One NSG in one direction (G1-G4); true when the packet passes. A reply passes an NSG its request
     /// passed: NSGs are stateful (G1).</summary>
-    private bool Nsg(string? name, SecurityRuleDirection direction, string subnetId, string where)
+    /// <remarks>Where it applies is a kind ("subnet", "NIC") and a name, joined only in texts.</remarks>
+    private bool Nsg(string? name, SecurityRuleDirection direction, string subnetId, string whereKind, string whereName)
     {
         if (name is null || T.NetworkSecurityGroup(name) is not { } nsg) return true;
-        var key = $"{name}@{where}";
+        var key = (name, whereKind, whereName);
         if (IsReply && _request!.NsgsPassed.Contains(key))
         {
-            Hop(name, HopStep.Nsg, $"{direction}: allowed as the reply of a flow it allowed", $"NSG {name} on {where} is stateful (rule G1)", "G1");
+            Hop(name, HopStep.Nsg, $"{direction}: allowed as the reply of a flow it allowed", $"NSG {name} on {whereKind} {whereName} is stateful (rule G1)", "G1");
             return true;
         }
         var v = NsgEvaluation.Evaluate(nsg, direction, _flow, _f.VirtualNetworkTag(subnetId), T.ServiceTags);
-        Hop(name, HopStep.Nsg, $"{direction} {(v.Allowed ? "Allow" : "Deny")}: {v.Rule} (priority {v.Priority})", $"NSG {name} on {where}: {v.Text}", v.Rule);
+        Hop(name, HopStep.Nsg, $"{direction} {(v.Allowed ? "Allow" : "Deny")}: {v.Rule} (priority {v.Priority})", $"NSG {name} on {whereKind} {whereName}: {v.Text}", v.Rule);
         NsgsPassed.Add(key);
-        if (!v.Allowed) End(Disposition.DeniedByNsg, name, $"NSG {name} on {where}: {v.Text}");
+        if (!v.Allowed) End(Disposition.DeniedByNsg, name, $"NSG {name} on {whereKind} {whereName}: {v.Text}");
         return v.Allowed;
     }
 
@@ -217,7 +234,7 @@ internal sealed class Walk
     /// decide (B1 longest prefix over the Active routes, B3).</summary>
     private void RouteFrom(Subnet subnet, Sender sender)
     {
-        if (!Visit($"route {subnet.Id}")) return;
+        if (!Visit("route", subnet.Id)) return;
         var table = _f.Routing.EffectiveRoutes(subnet.Id);
         var r = table.Lookup(Dst);
         Pass(subnet.Id);
@@ -227,7 +244,7 @@ internal sealed class Walk
             End(Disposition.NoRoute, subnet.Id, $"no effective route of {subnet.Id} matches {Dst}");
             return;
         }
-        Hop(subnet.Id, HopStep.Route, RouteText(r), r.Explanation, "B1");
+        Hop(subnet.Id, HopStep.Route, HopTexts ? RouteText(r) : "", HopTexts ? r.Explanation : "", "B1");
         switch (r.NextHopType)
         {
             case NextHopType.VnetLocal:
@@ -289,7 +306,10 @@ internal sealed class Walk
 
     private void DeliverIn(VirtualNetwork vnet)
     {
-        var s = vnet.Subnets.Where(x => x.AddressPrefix.Contains(Dst)).OrderByDescending(x => x.AddressPrefix.Length).FirstOrDefault();
+        // The longest subnet prefix holding the destination; at equal length the first (as a stable sort keeps it).
+        Subnet? s = null;
+        foreach (var x in vnet.Subnets)
+            if (x.AddressPrefix.Contains(Dst) && (s is null || x.AddressPrefix.Length > s.AddressPrefix.Length)) s = x;
         if (s is null)
         {
             End(Disposition.NoRoute, vnet.Name, $"{Dst} is in {vnet.Name}'s address space but in none of its subnets");
@@ -303,28 +323,37 @@ internal sealed class Walk
     {
         Pass(s.Id);
         // A reply coming back to the address a firewall or appliance translated to: that device takes it (conntrack).
-        if (T.AzureFirewalls.FirstOrDefault(f => f.Subnet == s.Id && f.PrivateIPAddress == Dst) is { } fw)
+        if (FirewallAt(s.Id, Dst) is { } fw)
         {
             if (IsReply && _request!.Nats.Any(n => n.Device == fw.Name && n.Translated == Dst)) { Firewall(fw); return; }
             End(Disposition.Delivered, fw.Name, $"delivered to Azure Firewall {fw.Name} itself ({Dst})");
             return;
         }
-        var nic = T.InterfacesIn(s.Id).FirstOrDefault(n => n.PrivateIPAddress == Dst);
+        NetworkInterface? nic = null;
+        foreach (var n in T.InterfacesIn(s.Id))
+            if (n.PrivateIPAddress == Dst) { nic = n; break; }
         if (nic is not null && IsReply && nic.VirtualMachine is { } vmName && _request!.Nats.Any(n => n.Device == vmName && n.Translated == Dst))
         {
             Appliance(nic, nsgsDone: false);
             return;
         }
         // Rule G2: inbound, the subnet's NSG then the NIC's.
-        if (!Nsg(s.NetworkSecurityGroup, SecurityRuleDirection.Inbound, s.Id, $"subnet {s.Id}")) return;
+        if (!Nsg(s.NetworkSecurityGroup, SecurityRuleDirection.Inbound, s.Id, "subnet", s.Id)) return;
         if (nic is null)
         {
             End(Disposition.Delivered, s.Id, $"delivered to {Dst} in {s.Id} (no NIC is modelled at this address)", w => w.StartSubnetHost(s));
             return;
         }
-        if (!Nsg(nic.NetworkSecurityGroup, SecurityRuleDirection.Inbound, s.Id, $"NIC {nic.Name}")) return;
+        if (!Nsg(nic.NetworkSecurityGroup, SecurityRuleDirection.Inbound, s.Id, "NIC", nic.Name)) return;
         Pass(nic.Name, nic.VirtualMachine);
         End(Disposition.Delivered, nic.VirtualMachine ?? nic.Name, $"delivered to {nic.VirtualMachine ?? nic.Name} (NIC {nic.Name}, {Dst})", w => w.StartNic(nic));
+    }
+
+    private AzureFirewall? FirewallAt(string subnet, Ipv4 address)
+    {
+        foreach (var f in T.AzureFirewalls)
+            if (f.Subnet == subnet && f.PrivateIPAddress == address) return f;
+        return null;
     }
 
     /// <summary>Rules C1-C3: a peering carries traffic when both directions exist and allow access; the receiving side
@@ -332,7 +361,9 @@ internal sealed class Walk
     private void CrossPeering(string localVnet, Sender sender)
     {
         var local = T.VirtualNetwork(localVnet)!;
-        var peering = T.PeeringsFrom(localVnet).FirstOrDefault(p => T.VirtualNetwork(p.RemoteVirtualNetwork)?.Contains(Dst) == true);
+        VirtualNetworkPeering? peering = null;
+        foreach (var p in T.PeeringsFrom(localVnet))
+            if (T.VirtualNetwork(p.RemoteVirtualNetwork)?.Contains(Dst) == true) { peering = p; break; }
         if (peering is null || T.VirtualNetwork(peering.RemoteVirtualNetwork) is not { } remote)
         {
             End(Disposition.NoRoute, localVnet, $"no peering of {localVnet} leads to {Dst}");
@@ -401,12 +432,12 @@ internal sealed class Walk
         var subnet = T.Subnet(nic.Subnet)!;
         var vm = nic.VirtualMachine is { } v ? T.VirtualMachine(v) : null;
         var name = vm?.Name ?? nic.Name;
-        if (!Visit($"appliance {name}")) return;
+        if (!Visit("appliance", name)) return;
         Pass(subnet.Id, nic.Name, vm?.Name);
         if (!nsgsDone)
         {
-            if (!Nsg(subnet.NetworkSecurityGroup, SecurityRuleDirection.Inbound, subnet.Id, $"subnet {subnet.Id}")) return;
-            if (!Nsg(nic.NetworkSecurityGroup, SecurityRuleDirection.Inbound, subnet.Id, $"NIC {nic.Name}")) return;
+            if (!Nsg(subnet.NetworkSecurityGroup, SecurityRuleDirection.Inbound, subnet.Id, "subnet", subnet.Id)) return;
+            if (!Nsg(nic.NetworkSecurityGroup, SecurityRuleDirection.Inbound, subnet.Id, "NIC", nic.Name)) return;
         }
         var untranslated = IsReply ? _request!.Nats.LastOrDefault(n => n.Device == name && n.Translated == Dst) : null;
         if (untranslated is null && !nic.EnableIPForwarding)
@@ -459,15 +490,15 @@ internal sealed class Walk
                 break;
             }
         var egressSubnet = T.Subnet(egress.Subnet)!;
-        if (!Nsg(egress.NetworkSecurityGroup, SecurityRuleDirection.Outbound, egressSubnet.Id, $"NIC {egress.Name}")) return;
-        if (!Nsg(egressSubnet.NetworkSecurityGroup, SecurityRuleDirection.Outbound, egressSubnet.Id, $"subnet {egressSubnet.Id}")) return;
+        if (!Nsg(egress.NetworkSecurityGroup, SecurityRuleDirection.Outbound, egressSubnet.Id, "NIC", egress.Name)) return;
+        if (!Nsg(egressSubnet.NetworkSecurityGroup, SecurityRuleDirection.Outbound, egressSubnet.Id, "subnet", egressSubnet.Id)) return;
         RouteFrom(egressSubnet, new Sender(egress.Name, w => w.InternetBackToNic(egress)));
     }
 
     /// <summary>Azure Firewall (rule H3): network rules, default deny, SNAT (F4); stateful.</summary>
     private void Firewall(AzureFirewall fw)
     {
-        if (!Visit($"firewall {fw.Name}")) return;
+        if (!Visit("firewall", fw.Name)) return;
         Pass(fw.Subnet, fw.Name);
         _stateful.Add(fw.Name);
         if (IsReply && StatefulPassedByRequest(fw.Name))
@@ -508,8 +539,8 @@ internal sealed class Walk
         Pass(service);
         var s = T.Subnet(nic.Subnet)!;
         Pass(s.Id);
-        if (!Nsg(s.NetworkSecurityGroup, SecurityRuleDirection.Inbound, s.Id, $"subnet {s.Id}")) return;
-        if (!Nsg(nic.NetworkSecurityGroup, SecurityRuleDirection.Inbound, s.Id, $"NIC {nic.Name}")) return;
+        if (!Nsg(s.NetworkSecurityGroup, SecurityRuleDirection.Inbound, s.Id, "subnet", s.Id)) return;
+        if (!Nsg(nic.NetworkSecurityGroup, SecurityRuleDirection.Inbound, s.Id, "NIC", nic.Name)) return;
         Pass(nic.Name, nic.VirtualMachine);
         End(Disposition.Delivered, nic.VirtualMachine ?? nic.Name, $"delivered to {nic.VirtualMachine ?? nic.Name} (NIC {nic.Name}, {Dst})");
     }
@@ -525,8 +556,8 @@ internal sealed class Walk
             Appliance(nic, nsgsDone: false);
             return;
         }
-        if (!Nsg(s.NetworkSecurityGroup, SecurityRuleDirection.Inbound, s.Id, $"subnet {s.Id}")) return;
-        if (!Nsg(nic.NetworkSecurityGroup, SecurityRuleDirection.Inbound, s.Id, $"NIC {nic.Name}")) return;
+        if (!Nsg(s.NetworkSecurityGroup, SecurityRuleDirection.Inbound, s.Id, "subnet", s.Id)) return;
+        if (!Nsg(nic.NetworkSecurityGroup, SecurityRuleDirection.Inbound, s.Id, "NIC", nic.Name)) return;
         Pass(nic.Name, nic.VirtualMachine);
         End(Disposition.Delivered, nic.VirtualMachine ?? nic.Name, $"delivered to {nic.VirtualMachine ?? nic.Name} (NIC {nic.Name}, {Dst})");
     }
@@ -556,7 +587,7 @@ internal sealed class Walk
             End(Disposition.NoRoute, name, $"no virtual network gateway named {name}");
             return;
         }
-        if (!Visit($"gateway {g.Name}")) return;
+        if (!Visit("gateway", g.Name)) return;
         Pass(g.Name);
         var set = _f.Routing.GatewayRoutes(g.VirtualNetwork);
         var route = set is null ? null : _f.GatewayRouteFor(set, g.Name, Dst);
@@ -779,7 +810,7 @@ internal sealed class Walk
     /// whose VNet prefixes it learned.</summary>
     private void CircuitIn(string name)
     {
-        if (!Visit($"circuit {name}")) return;
+        if (!Visit("circuit", name)) return;
         Pass(name);
         if (T.IsFailed(new Failure(FailureKind.Circuit, name)))
         {
@@ -805,7 +836,7 @@ internal sealed class Walk
     /// interface or a crypto-map ACL match sends the packet into the IPsec tunnel to Azure.</summary>
     private void DeviceForward(string name)
     {
-        if (!Visit($"device {name}")) return;
+        if (!Visit("device", name)) return;
         Pass(name);
         var d = T.OnPremisesDevice(name)!;
         if (Endpoints.DeviceAddresses(d).Contains(Dst))
