@@ -20,6 +20,8 @@ public sealed class Forwarder
     private readonly ConcurrentDictionary<string, PrefixTrie<BgpRibEntry>> _ribs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<EffectiveRouteTable, Func<Ipv4, bool>> _tableTags = new();
     private readonly ConcurrentDictionary<(GatewayRouteSet Set, string Gateway), PrefixTrie<GatewayRoute>> _gatewayRoutes = new();
+    private readonly ConcurrentDictionary<string, BgpSpeaker[]> _edges = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string, Ipv4), BgpSpeaker?> _speakerAt = new();
 
     public Planes Planes { get; }
     public Topology Topology => Planes.Topology;
@@ -52,7 +54,9 @@ public sealed class Forwarder
         }
         var reply = back?.Result();
         var (asym, symmetry) = Symmetry(req, reply);
-        return new FlowResult(req, reply, asym, symmetry, [.. request.Notes.Concat(back?.Notes ?? []).Distinct()]);
+        var notes = !request.HasNotes && back?.HasNotes != true ? []
+            : ImmutableArray.CreateRange(request.Notes.Concat(back?.Notes ?? []).Distinct());
+        return new FlowResult(req, reply, asym, symmetry, notes);
     }
 
     /// <summary>Rule H4: the two directions of a flow must pass the same stateful devices; otherwise the device that saw
@@ -74,7 +78,8 @@ public sealed class Forwarder
     /// <summary>The VirtualNetwork service tag of a subnet (G4): its effective route table's, shared by every subnet
     /// holding that table.</summary>
     internal Func<Ipv4, bool> VirtualNetworkTag(string subnet) =>
-        _vnetTags.GetOrAdd(subnet, s => _tableTags.GetOrAdd(Routing.EffectiveRoutes(s), NsgEvaluation.VirtualNetworkTag));
+        _vnetTags.TryGetValue(subnet, out var tag) ? tag
+            : _vnetTags.GetOrAdd(subnet, s => _tableTags.GetOrAdd(Routing.EffectiveRoutes(s), NsgEvaluation.VirtualNetworkTag));
 
     /// <summary>The route a gateway uses for a destination: the longest prefix among the routes of the hub's set that
     /// are this gateway's, including those another gateway's route beat for the same prefix (B5); at equal prefix
@@ -93,16 +98,31 @@ public sealed class Forwarder
 
     internal DeviceRoutingTable? DeviceTable(string device) => _deviceTables.GetOrAdd(device, d => Routing.Bgp.DeviceRoutes(d));
 
+    /// <summary>A circuit's Microsoft edges, by id.</summary>
+    internal BgpSpeaker[] EdgesOf(string circuit) =>
+        _edges.TryGetValue(circuit, out var e) ? e
+            : _edges.GetOrAdd(circuit, c => [.. Routing.Bgp.SpeakersOf(c).Where(s => s.Kind == BgpSpeakerKind.MicrosoftEdge).OrderBy(s => s.Id, StringComparer.Ordinal)]);
+
+    /// <summary>The first speaker other than <paramref name="edge"/> that holds <paramref name="peerAddress"/> or has it
+    /// as router id: who an edge's best path came from.</summary>
+    internal BgpSpeaker? SpeakerAt(BgpSpeaker edge, Ipv4 peerAddress)
+    {
+        var key = (edge.Id, peerAddress);
+        if (_speakerAt.TryGetValue(key, out var found)) return found;
+        return _speakerAt.GetOrAdd(key, k => Routing.Bgp.Speakers.FirstOrDefault(s => s.Id != k.Item1 && (s.Addresses.Contains(k.Item2) || s.RouterId == k.Item2)));
+    }
+
     /// <summary>The best BGP path a speaker holds for an address (longest prefix).</summary>
     internal BgpRibEntry? RibLookup(BgpSpeaker speaker, Ipv4 ip)
     {
-        var trie = _ribs.GetOrAdd(speaker.Id, _ =>
-        {
-            var t = new PrefixTrie<BgpRibEntry>();
-            foreach (var e in speaker.Rib.Where(e => e.Best is not null)) t.Set(e.Prefix, e);
-            t.Freeze();
-            return t;
-        });
+        if (!_ribs.TryGetValue(speaker.Id, out var trie))
+            trie = _ribs.GetOrAdd(speaker.Id, _ =>
+            {
+                var t = new PrefixTrie<BgpRibEntry>();
+                foreach (var e in speaker.Rib.Where(e => e.Best is not null)) t.Set(e.Prefix, e);
+                t.Freeze();
+                return t;
+            });
         return trie.LongestMatch(ip);
     }
 }

@@ -31,11 +31,16 @@ internal sealed class Walk
     private Disposition? _end;
     private string _reason = "";
 
-    internal readonly List<string> Notes = [];
-    internal readonly List<NatRecord> Nats = [];
+    // Notes and translations are rare: their lists are made on first use.
+    private List<string>? _notes;
+    private List<NatRecord>? _nats;
+    private Dictionary<string, NatPacket>? _vpnNats;
+
+    internal List<string> Notes => _notes ??= [];
+    internal bool HasNotes => _notes is { Count: > 0 };
+    internal List<NatRecord> Nats => _nats ??= [];
     /// <summary>The NSGs the walk passed, each with where it applies (a subnet's or a NIC's), for the reply (G1).</summary>
     internal readonly HashSet<(string Nsg, string Kind, string Name)> NsgsPassed = [];
-    internal readonly Dictionary<string, NatPacket> VpnNats = new(StringComparer.Ordinal);
     internal Action<Walk>? ReplyStart { get; private set; }
 
     public Walk(Forwarder f, Flow flow, Walk? request)
@@ -112,6 +117,15 @@ internal sealed class Walk
     }
 
     private bool StatefulPassedByRequest(string device) => _request?._stateful.Contains(device) == true;
+
+    /// <summary>True when the request's <paramref name="device"/> translated an address to <paramref name="address"/>.</summary>
+    private bool RequestTranslatedTo(string device, Ipv4 address)
+    {
+        if (_request?._nats is not { } nats) return false;
+        foreach (var n in nats)
+            if (n.Device == device && n.Translated == address) return true;
+        return false;
+    }
 
     // ---------------------------------------------------------------- starts
 
@@ -325,14 +339,14 @@ internal sealed class Walk
         // A reply coming back to the address a firewall or appliance translated to: that device takes it (conntrack).
         if (FirewallAt(s.Id, Dst) is { } fw)
         {
-            if (IsReply && _request!.Nats.Any(n => n.Device == fw.Name && n.Translated == Dst)) { Firewall(fw); return; }
+            if (IsReply && RequestTranslatedTo(fw.Name, Dst)) { Firewall(fw); return; }
             End(Disposition.Delivered, fw.Name, $"delivered to Azure Firewall {fw.Name} itself ({Dst})");
             return;
         }
         NetworkInterface? nic = null;
         foreach (var n in T.InterfacesIn(s.Id))
             if (n.PrivateIPAddress == Dst) { nic = n; break; }
-        if (nic is not null && IsReply && nic.VirtualMachine is { } vmName && _request!.Nats.Any(n => n.Device == vmName && n.Translated == Dst))
+        if (nic is not null && IsReply && nic.VirtualMachine is { } vmName && RequestTranslatedTo(vmName, Dst))
         {
             Appliance(nic, nsgsDone: false);
             return;
@@ -439,7 +453,7 @@ internal sealed class Walk
             if (!Nsg(subnet.NetworkSecurityGroup, SecurityRuleDirection.Inbound, subnet.Id, "subnet", subnet.Id)) return;
             if (!Nsg(nic.NetworkSecurityGroup, SecurityRuleDirection.Inbound, subnet.Id, "NIC", nic.Name)) return;
         }
-        var untranslated = IsReply ? _request!.Nats.LastOrDefault(n => n.Device == name && n.Translated == Dst) : null;
+        var untranslated = IsReply ? _request!._nats?.LastOrDefault(n => n.Device == name && n.Translated == Dst) : null;
         if (untranslated is null && !nic.EnableIPForwarding)
         {
             Hop(name, HopStep.Appliance, $"NIC {nic.Name} has enableIPForwarding false", $"Azure drops packets not addressed to the NIC's own IP (rule H1)", "H1");
@@ -504,7 +518,7 @@ internal sealed class Walk
         if (IsReply && StatefulPassedByRequest(fw.Name))
         {
             Hop(fw.Name, HopStep.Firewall, "allowed: the reply of a flow it tracks", "Azure Firewall is stateful (rule H3)", "H3");
-            foreach (var n in _request!.Nats.Where(n => n.Device == fw.Name).Reverse())
+            foreach (var n in (_request!._nats ?? []).Where(n => n.Device == fw.Name).Reverse())
                 if (n.Translated == Dst)
                 {
                     Hop(fw.Name, HopStep.Nat, $"destination {Dst} -> {n.Original}", "the firewall reverses its SNAT for the reply (rule F4)", "F4");
@@ -551,7 +565,7 @@ internal sealed class Walk
         Pass("internet");
         var s = T.Subnet(nic.Subnet)!;
         Pass(s.Id);
-        if (nic.VirtualMachine is { } vm && _request!.Nats.Any(n => n.Device == vm && n.Translated == Dst))
+        if (nic.VirtualMachine is { } vm && RequestTranslatedTo(vm, Dst))
         {
             Appliance(nic, nsgsDone: false);
             return;
@@ -603,15 +617,24 @@ internal sealed class Walk
             End(Disposition.NoRoute, g.Name, $"{from.Name} ({from.GatewayType}) does not hand traffic to {g.Name} ({g.GatewayType}): no transit between ExpressRoute and VPN without Azure Route Server branch-to-branch (rule D8)");
             return;
         }
-        var vias = route.Via.OrderBy(v => v.Instance).ToList();
-        if (vias.Count == 0)
+        if (route.Via.IsEmpty)
         {
             End(Disposition.NoRoute, g.Name, $"{g.Name}'s route {route.Prefix} has no connection to carry it");
             return;
         }
-        var via = vias.FirstOrDefault(v => InstanceUp(v.Connection, v.Instance)) ?? vias[0];
-        var ecmp = vias.Select(v => v.Instance).Distinct().Count() > 1 ? $"; {vias.Count} paths over the instances, NetTwin follows instance {via.Instance} (Azure spreads flows over them)" : "";
-        Hop(g.Name, HopStep.Gateway, $"{route.Kind} route {route.Prefix}: {route.Detail}", $"instance {via.Instance} over connection {via.Connection}{ecmp}", g.GatewayType == GatewayType.Vpn ? "D6" : "D7");
+        // The first path (by instance, a stable order) whose instance is up, else the first.
+        GatewayVia? up = null, first = null;
+        var ecmp = false;
+        foreach (var v in route.Via)
+        {
+            if (first is null || v.Instance < first.Instance) first = v;
+            if ((up is null || v.Instance < up.Instance) && InstanceUp(v.Connection, v.Instance)) up = v;
+            ecmp |= v.Instance != route.Via[0].Instance;
+        }
+        var via = up ?? first!;
+        Hop(g.Name, HopStep.Gateway, $"{route.Kind} route {route.Prefix}: {route.Detail}",
+            $"instance {via.Instance} over connection {via.Connection}{(ecmp ? $"; {route.Via.Length} paths over the instances, NetTwin follows instance {via.Instance} (Azure spreads flows over them)" : "")}",
+            g.GatewayType == GatewayType.Vpn ? "D6" : "D7");
         if (T.Connection(via.Connection) is not { } conn)
         {
             End(Disposition.NoRoute, g.Name, $"connection {via.Connection} does not exist");
@@ -627,9 +650,13 @@ internal sealed class Walk
         TunnelOut(conn, via.Instance);
     }
 
-    private bool InstanceUp(string connection, int instance) =>
-        _f.Tunnels.Connection(connection) is not { } r
-        || r.Instances.FirstOrDefault(i => i.Instance == instance) is { State: Ipsec.TunnelState.Up };
+    private bool InstanceUp(string connection, int instance)
+    {
+        if (_f.Tunnels.Connection(connection) is not { } r) return true;
+        foreach (var i in r.Instances)
+            if (i.Instance == instance) return i.State == Ipsec.TunnelState.Up;
+        return false;
+    }
 
     private InstanceTunnel? InstanceOf(Connection conn, int instance, out TunnelReport? report)
     {
@@ -678,9 +705,9 @@ internal sealed class Walk
     {
         if (conn.IngressNatRules.IsEmpty && conn.EgressNatRules.IsEmpty) return true;
         // A reply gets the inverse of the request's translation on this connection (how dynamic NAT lets it back, F1).
-        var requestNat = _request?.VpnNats.GetValueOrDefault(conn.Name);
+        var requestNat = _request?._vpnNats?.GetValueOrDefault(conn.Name);
         var nat = VpnNat.TranslatePacket(T, conn, instance, direction, Src, Dst, requestNat);
-        if (!IsReply) VpnNats[conn.Name] = nat;
+        if (!IsReply) (_vpnNats ??= new(StringComparer.Ordinal))[conn.Name] = nat;
         if (nat.Dropped)
         {
             End(Disposition.NoRoute, conn.Name, nat.DropReason ?? "dropped by the NAT rules");
@@ -759,15 +786,11 @@ internal sealed class Walk
 
     // ---------------------------------------------------------------- ExpressRoute
 
-    private IEnumerable<BgpSpeaker> Edges(string circuit) =>
-        _f.Routing.Bgp.SpeakersOf(circuit).Where(s => s.Kind == BgpSpeakerKind.MicrosoftEdge).OrderBy(s => s.Id, StringComparer.Ordinal);
-
     private (BgpRibEntry Entry, BgpSpeaker Edge, BgpSpeaker? Owner)? EdgeRoute(string circuit)
     {
-        foreach (var edge in Edges(circuit))
+        foreach (var edge in _f.EdgesOf(circuit))
             if (_f.RibLookup(edge, Dst) is { Best: { } best } e)
-                return (e, edge, _f.Routing.Bgp.Speakers.FirstOrDefault(s => s.Id != edge.Id
-                    && (best.PeerAddress is { } pa && (s.Addresses.Contains(pa) || s.RouterId == pa))));
+                return (e, edge, best.PeerAddress is { } pa ? _f.SpeakerAt(edge, pa) : null);
         return null;
     }
 

@@ -182,6 +182,8 @@ public sealed class EffectiveRouteTable
         (winner.Source == RouteSource.User ? $"the User route {winner.Name} ({winner.NextHopType})" : $"the gateway route via {winner.Gateway}")
         + " has the same prefix and a higher-priority source (User > VirtualNetworkGateway > Default)";
 
+    private Func<int, bool>? _hiddenTest;
+
     private bool Hidden(int gatewayIndex) => Array.BinarySearch(_hidden, gatewayIndex) >= 0;
 
     /// <summary>The route used for a destination: longest prefix match over the Active routes (rule B1).
@@ -190,7 +192,7 @@ public sealed class EffectiveRouteTable
     public EffectiveRoute? Lookup(Ipv4 destination)
     {
         var d = _defaultTrie.LongestMatch(destination);
-        var l = _layer.Lookup(destination, _hidden.Length == 0 ? null : Hidden);
+        var l = _layer.Lookup(destination, _hidden.Length == 0 ? null : _hiddenTest ??= Hidden);
         if (l is not { } hit) return d;
         if (d is not null && d.AddressPrefix.Length >= hit.Route.AddressPrefix.Length) return d;
         if (hit.GatewayIndex >= 0) return _gatewayOverrides.GetValueOrDefault(hit.GatewayIndex) ?? hit.Route;

@@ -188,10 +188,14 @@ internal sealed class UserRouteLayer
     }
 
     /// <summary>Longest match over the Active user and gateway routes, skipping gateway routes the caller hides (B3).</summary>
+    private Func<GatewayRouteSet.Entry, bool>? _activeGateway;
+
     public (EffectiveRoute Route, int GatewayIndex)? Lookup(Ipv4 destination, Func<int, bool>? hidden)
     {
         var user = UserTrie.LongestMatch(destination);
-        var gw = Gateways?.Trie.LongestMatch(destination, e => !GatewayInactive.Contains(e.Index) && (hidden is null || !hidden(e.Index)));
+        var gw = Gateways?.Trie.LongestMatch(destination, hidden is null
+            ? _activeGateway ??= e => !GatewayInactive.Contains(e.Index)
+            : e => !GatewayInactive.Contains(e.Index) && !hidden(e.Index));
         if (gw is not null && (user is null || gw.Route.Prefix.Length > user.AddressPrefix.Length))
             return (GatewayOverrides.GetValueOrDefault(gw.Index) ?? gw.Effective, gw.Index);
         return user is null ? null : (user, -1);
