@@ -64,11 +64,12 @@ public sealed class Forwarder
     private static (bool, string) Symmetry(Trace request, Trace? reply)
     {
         if (reply is null) return (false, "no reply: the request was not delivered");
-        var there = request.StatefulDevices.Distinct().ToList();
-        var back = reply.StatefulDevices.Distinct().ToList();
-        string Show(List<string> l) => l.Count == 0 ? "no stateful device" : string.Join(", ", l);
-        if (there.ToHashSet().SetEquals(back))
-            return (false, there.Count == 0 ? "symmetric: neither direction passes a stateful device"
+        // A trace's stateful devices are listed once each (Walk.Result).
+        var there = request.StatefulDevices;
+        var back = reply.StatefulDevices;
+        static string Show(ImmutableArray<string> l) => l.Length == 0 ? "no stateful device" : string.Join(", ", l);
+        if (there.Length == back.Length && there.All(back.Contains))
+            return (false, there.Length == 0 ? "symmetric: neither direction passes a stateful device"
                 : $"symmetric: both directions pass {Show(there)}");
         return (true, $"asymmetric: the request passes {Show(there)}, the reply passes {Show(back)} (rule H4: a stateful device sees one direction only)");
     }

@@ -201,14 +201,18 @@ public static class Reachability
                     var (first, last) = d.Classes[ci];
                     var dst = targets[di][ci];
                     var r = f.Trace(src, dst, protocol, port);
-                    var cell = new MatrixCell(sources[i].Id, d.Name, "", r.Request.Disposition.Code(), r.Reaches, r.Asymmetric, r.Request.Devices.Where(x => x != dst.Node).ToList());
-                    if (open is not null && open.Disposition == cell.Disposition && open.Reaches == cell.Reaches && open.Path.SequenceEqual(cell.Path))
+                    var devices = r.Request.Devices;
+                    var path = new List<string>(devices.Length);
+                    foreach (var x in devices)
+                        if (x != dst.Node) path.Add(x);
+                    var disposition = r.Request.Disposition.Code();
+                    if (open is not null && open.Disposition == disposition && open.Reaches == r.Reaches && open.Path.SequenceEqual(path))
                     {
                         open = open with { Range = Show(openFirst, last) };
                         mine[^1] = open;
                         continue;
                     }
-                    open = cell with { Range = Show(first, last) };
+                    open = new MatrixCell(sources[i].Id, d.Name, Show(first, last), disposition, r.Reaches, r.Asymmetric, path);
                     openFirst = first;
                     mine.Add(open);
                 }

@@ -282,7 +282,9 @@ internal sealed class Walk
                 break;
             case NextHopType.VirtualNetworkGateway:
                 {
-                    var gw = r.Gateway?.Split(',')[0].Trim() ?? _f.Routing.GatewayRoutes(subnet.VirtualNetwork)?.VpnGateway?.Name;
+                    // The first gateway the route names ("a, b" when both coexisting gateways carry it).
+                    var gw = r.Gateway is { } named ? (named.IndexOf(',') is var comma and >= 0 ? named[..comma] : named).Trim()
+                        : _f.Routing.GatewayRoutes(subnet.VirtualNetwork)?.VpnGateway?.Name;
                     if (gw is null) End(Disposition.NoRoute, subnet.Id, $"route {r.AddressPrefix} points at a virtual network gateway, but {subnet.VirtualNetwork} is served by none");
                     else GatewayOut(gw, sender);
                     break;
@@ -404,7 +406,7 @@ internal sealed class Walk
             End(Disposition.ForwardedTrafficBlocked, reverse.Name, $"peering {reverse.Name} does not allow forwarded traffic (source {Src} is outside {local.Name}, rule C2)");
             return;
         }
-        Hop($"{peering.Name}", HopStep.Peering, $"{local.Name} -> {remote.Name}",
+        Hop(peering.Name, HopStep.Peering, $"{local.Name} -> {remote.Name}",
             local.Location == remote.Location ? "VNet peering (C1)" : "global VNet peering (C1)", "C1");
         Pass(peering.Name);
         DeliverIn(remote);

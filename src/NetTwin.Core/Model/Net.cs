@@ -152,5 +152,10 @@ public static class AddressRanges
         Prefix.Parse("169.254.0.0/16"), Prefix.Parse("172.16.0.0/12"), Prefix.Parse("192.168.0.0/16"), Prefix.Parse("224.0.0.0/3"),
     ];
 
-    public static bool IsPublic(Ipv4 ip) => !NotPublic.Any(p => p.Contains(ip));
+    public static bool IsPublic(Ipv4 ip)
+    {
+        foreach (var p in NotPublic)
+            if (p.Contains(ip)) return false;
+        return true;
+    }
 }

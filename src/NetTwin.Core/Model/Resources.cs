@@ -46,7 +46,12 @@ public sealed record VirtualNetwork(
     SourceRef Source) : IResource
 {
     public string Kind => Kinds.VirtualNetworks;
-    public bool Contains(Ipv4 ip) => AddressPrefixes.Any(p => p.Contains(ip));
+    public bool Contains(Ipv4 ip)
+    {
+        foreach (var p in AddressPrefixes)
+            if (p.Contains(ip)) return true;
+        return false;
+    }
 }
 
 public sealed record Subnet(
