@@ -129,21 +129,24 @@ public static class FirewallEvaluation
 {
     public static Verdict Evaluate(AzureFirewall fw, Flow f, ServiceTagSet? tags = null)
     {
-        var (rules, defaultDeny) = Compiled.GetValue(fw, Compile);
-        foreach (var (r, verdict) in rules)
+        var compiled = Compiled.GetValue(fw, Compile);
+        foreach (var (r, verdict) in compiled.Rules)
             if (Matches(r, f, tags))
                 return verdict;
-        return defaultDeny;
+        return compiled.DefaultDeny;
     }
 
-    private static readonly ConditionalWeakTable<AzureFirewall, Tuple<(FirewallNetworkRule, Verdict)[], Verdict>> Compiled = new();
+    /// <summary>A firewall's network rules as they are tried, each with the verdict it gives, and its default deny.</summary>
+    private sealed record CompiledRules((FirewallNetworkRule Rule, Verdict Verdict)[] Rules, Verdict DefaultDeny);
 
-    /// <summary>A firewall's network rules as they are tried (collections by priority, a stable sort; rules in order),
-    /// each with the verdict it gives, and the default deny: made once per firewall.</summary>
-    private static Tuple<(FirewallNetworkRule, Verdict)[], Verdict> Compile(AzureFirewall fw) => Tuple.Create(
-        fw.NetworkRuleCollections.OrderBy(c => c.Priority).SelectMany(c => c.Rules.Select(r => (r,
+    private static readonly ConditionalWeakTable<AzureFirewall, CompiledRules> Compiled = new();
+
+    /// <summary>The rules in the order they are tried (collections by priority, a stable sort; rules in order), made
+    /// once per firewall.</summary>
+    private static CompiledRules Compile(AzureFirewall fw) => new(
+        [.. fw.NetworkRuleCollections.OrderBy(c => c.Priority).SelectMany(c => c.Rules.Select(r => (r,
             new Verdict(c.Action == SecurityRuleAccess.Allow, $"{fw.Name}/{c.Name}/{r.Name}", c.Priority,
-                $"network rule collection {c.Name} (priority {c.Priority}, {c.Action}) rule {r.Name} matches")))).ToArray(),
+                $"network rule collection {c.Name} (priority {c.Priority}, {c.Action}) rule {r.Name} matches"))))],
         new Verdict(false, $"{fw.Name}/default-deny", 65000, "no network rule matches: Azure Firewall denies by default (rule H3)"));
 
     private static bool Matches(FirewallNetworkRule r, Flow f, ServiceTagSet? tags)
