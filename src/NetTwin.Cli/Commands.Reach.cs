@@ -26,8 +26,9 @@ internal static partial class Commands
             var json = r.GetValue(output) == "json";
             if (r.GetValue(matrix))
             {
-                var m = ReachQuestion.Matrix(f, proto, r.GetValue(port));
-                if (json) Render.Json(stdout, m); else Render.Matrix(stdout, m);
+                // Written as it is traced: an estate's matrix (2 x 10^8 cells for 10,000 subnets) is never held whole.
+                var m = ReachQuestion.MatrixRows(f, proto, r.GetValue(port));
+                if (json) Render.MatrixJson(stdout, m); else Render.Matrix(stdout, m);
                 return NetTwinCli.Ok;
             }
             ReachView view;

@@ -176,49 +176,66 @@ public static class Reachability
         Matrix(f, Destinations(f), protocol, port);
 
     /// <summary>The same over destinations already cut into classes (<see cref="Destinations"/>).</summary>
-    public static IReadOnlyList<MatrixCell> Matrix(Forwarder f, IReadOnlyList<MatrixDestination> destinations, TransportProtocol protocol, int port)
+    public static IReadOnlyList<MatrixCell> Matrix(Forwarder f, IReadOnlyList<MatrixDestination> destinations, TransportProtocol protocol, int port) =>
+        [.. MatrixBySource(f, destinations, protocol, port).SelectMany(c => c)];
+
+    /// <summary>The same, one source subnet's cells at a time, in the order of <see cref="WorkloadSubnets"/>: the
+    /// sources are traced in parallel a batch at a time, so a caller that writes or counts the cells as they come
+    /// holds one batch, not the whole matrix (10,000 subnets and 20,000 classes make 2 × 10⁸ cells).</summary>
+    public static IEnumerable<IReadOnlyList<MatrixCell>> MatrixBySource(Forwarder f, IReadOnlyList<MatrixDestination> destinations,
+        TransportProtocol protocol, int port)
     {
         // A cell reads dispositions and devices only: the hops' texts are not formatted (Forwarder.HopTexts).
         if (f.HopTexts) f = new Forwarder(f.Planes) { HopTexts = false };
         var t = f.Topology;
         var sources = WorkloadSubnets(t);
+        if (sources.Count == 0) yield break;
         // Each class's representative endpoint does not depend on the source: resolved once, not once per source.
         var nics = t.NetworkInterfaces.OrderBy(n => n.PrivateIPAddress).ToList();
-        var targets = sources.Count == 0 ? [] : destinations.Select(d => d.Classes.Select(c => Endpoints.Of(t, Representative(t, nics, c.First, c.Last))).ToArray()).ToArray();
-        var cells = new List<MatrixCell>[sources.Count];
-        Parallel.For(0, sources.Count, i =>
+        var targets = destinations.Select(d => d.Classes.Select(c => Endpoints.Of(t, Representative(t, nics, c.First, c.Last))).ToArray()).ToArray();
+        var batch = 16 * Environment.ProcessorCount;
+        for (var start = 0; start < sources.Count; start += batch)
         {
-            var src = Endpoints.Resolve(t, sources[i].Id);
-            var mine = new List<MatrixCell>();
-            for (var di = 0; di < destinations.Count; di++)
+            var cells = new List<MatrixCell>[Math.Min(batch, sources.Count - start)];
+            Parallel.For(0, cells.Length, k => cells[k] = Row(f, sources[start + k], destinations, targets, protocol, port));
+            foreach (var row in cells) yield return row;
+        }
+    }
+
+    /// <summary>One source subnet's cells: one trace per destination class; adjacent classes of a destination with the
+    /// same verdict and path are one range.</summary>
+    private static List<MatrixCell> Row(Forwarder f, Subnet source, IReadOnlyList<MatrixDestination> destinations, Endpoint[][] targets,
+        TransportProtocol protocol, int port)
+    {
+        var src = Endpoints.Resolve(f.Topology, source.Id);
+        var mine = new List<MatrixCell>();
+        for (var di = 0; di < destinations.Count; di++)
+        {
+            var d = destinations[di];
+            if (d.Name == source.Id) continue;
+            MatrixCell? open = null;
+            Ipv4 openFirst = default;
+            for (var ci = 0; ci < d.Classes.Length; ci++)
             {
-                var d = destinations[di];
-                if (d.Name == sources[i].Id) continue;
-                MatrixCell? open = null;
-                Ipv4 openFirst = default;
-                for (var ci = 0; ci < d.Classes.Length; ci++)
+                var (first, last) = d.Classes[ci];
+                var dst = targets[di][ci];
+                var r = f.Trace(src, dst, protocol, port);
+                var devices = r.Request.Devices;
+                var path = new List<string>(devices.Length);
+                foreach (var x in devices)
+                    if (x != dst.Node) path.Add(x);
+                var disposition = r.Request.Disposition.Code();
+                if (open is not null && open.Disposition == disposition && open.Reaches == r.Reaches && open.Path.SequenceEqual(path))
                 {
-                    var (first, last) = d.Classes[ci];
-                    var dst = targets[di][ci];
-                    var r = f.Trace(src, dst, protocol, port);
-                    var devices = r.Request.Devices;
-                    var path = new List<string>(devices.Length);
-                    foreach (var x in devices)
-                        if (x != dst.Node) path.Add(x);
-                    var disposition = r.Request.Disposition.Code();
-                    if (open is not null && open.Disposition == disposition && open.Reaches == r.Reaches && open.Path.SequenceEqual(path))
-                    {
-                        open = open with { Range = Show(openFirst, last) };
-                        mine[^1] = open;
-                        continue;
-                    }
-                    open = new MatrixCell(sources[i].Id, d.Name, Show(first, last), disposition, r.Reaches, r.Asymmetric, path);
-                    openFirst = first;
-                    mine.Add(open);
+                    open = open with { Range = Show(openFirst, last) };
+                    mine[^1] = open;
+                    continue;
                 }
+                open = new MatrixCell(source.Id, d.Name, Show(first, last), disposition, r.Reaches, r.Asymmetric, path);
+                openFirst = first;
+                mine.Add(open);
             }
-            cells[i] = mine;
-        });
-        return [.. cells.SelectMany(c => c)];
+        }
+        return mine;
     }
 }

@@ -12,6 +12,11 @@ public sealed record ReachView(string Destination, string Protocol, int Port, st
 /// <param name="Skipped">Why the cells were not computed (the report's budget), or null.</param>
 public sealed record MatrixView(string Protocol, int Port, int Sources, int Destinations, int Classes, IReadOnlyList<MatrixCell> Cells, string? Skipped = null);
 
+/// <summary>`nettwin reach --matrix` as it is traced: the same header as <see cref="MatrixView"/>, and each source
+/// subnet's cells as they come (<see cref="Reachability.MatrixBySource"/>), for output that is written or counted
+/// without holding the whole matrix.</summary>
+public sealed record MatrixStream(string Protocol, int Port, int Sources, int Destinations, int Classes, IEnumerable<IReadOnlyList<MatrixCell>> Rows);
+
 /// <summary>The matrix's cells of one source subnet with one verdict, counted: how many destinations and ranges, and
 /// the first few destinations (for a terminal, where an estate's hundreds of thousands of cells cannot be read).</summary>
 public sealed record MatrixSummaryRow(string From, string Disposition, bool Reaches, bool Asymmetric, int Destinations, int Ranges, IReadOnlyList<string> Examples);
@@ -48,15 +53,21 @@ public static class ReachQuestion
     /// (the report keeps its size bounded on large estates and says so).</summary>
     public static MatrixView Matrix(Forwarder f, TransportProtocol protocol, int port, long? maxTraces = null)
     {
-        var dests = Reachability.Destinations(f);
-        var sources = Reachability.WorkloadSubnets(f.Topology).Count;
-        var classes = dests.Sum(d => d.Classes.Length);
-        var proto = protocol.ToString().ToLowerInvariant();
-        if (maxTraces is { } max && (long)sources * classes > max)
-            return new MatrixView(proto, port, sources, dests.Count, classes, [],
+        var m = MatrixRows(f, protocol, port);
+        if (maxTraces is { } max && (long)m.Sources * m.Classes > max)
+            return new MatrixView(m.Protocol, port, m.Sources, m.Destinations, m.Classes, [],
                 string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                    $"not computed here: {sources:N0} subnets x {classes:N0} address classes is {(long)sources * classes:N0} traces; run nettwin reach --matrix"));
-        return new MatrixView(proto, port, sources, dests.Count, classes, Reachability.Matrix(f, dests, protocol, port));
+                    $"not computed here: {m.Sources:N0} subnets x {m.Classes:N0} address classes is {(long)m.Sources * m.Classes:N0} traces; run nettwin reach --matrix"));
+        return new MatrixView(m.Protocol, port, m.Sources, m.Destinations, m.Classes, [.. m.Rows.SelectMany(r => r)]);
+    }
+
+    /// <summary>The matrix as it is traced, one source subnet's cells at a time (nothing is traced until
+    /// <see cref="MatrixStream.Rows"/> is read).</summary>
+    public static MatrixStream MatrixRows(Forwarder f, TransportProtocol protocol, int port)
+    {
+        var dests = Reachability.Destinations(f);
+        return new MatrixStream(protocol.ToString().ToLowerInvariant(), port, Reachability.WorkloadSubnets(f.Topology).Count, dests.Count,
+            dests.Sum(d => d.Classes.Length), Reachability.MatrixBySource(f, dests, protocol, port));
     }
 
     /// <summary>The cells grouped by source subnet and verdict (disposition, reaches, asymmetric), in the cells' order

@@ -47,4 +47,25 @@ public class MatrixSummaryTests
         Assert.Equal(0, json.ExitCode);
         Assert.Equal(2604, System.Text.Json.JsonDocument.Parse(json.Out).RootElement.GetProperty("cells").GetArrayLength());
     });
+
+    public static TheoryData<string> Estates() => ["s0-proxy-tunnel", "s1-vpn-over-er", "s2-ipsec-backup", "s3-third-parties", "s4-vnet-to-vnet", "generated-small"];
+
+    /// <summary>`reach --matrix` writes the matrix as it is traced (one source's cells at a time): the table and the
+    /// JSON are the same text as those of the whole matrix held at once.</summary>
+    [Theory]
+    [MemberData(nameof(Estates))]
+    public void TheStreamedMatrixIsWrittenAsTheWholeOne(string estate)
+    {
+        void Check(string folder)
+        {
+            var f = new Forwarder(NetTwin.Ipsec.Planes.Compute(NetTwin.Formats.Yaml.TopologyLoader.Load(folder)));
+            var whole = ReachQuestion.Matrix(f, NetTwin.Model.TransportProtocol.Tcp, 443);
+            Assert.NotEmpty(whole.Cells);
+            string Text(Action<TextWriter> write) { var w = new StringWriter(); write(w); return w.ToString(); }
+            Assert.Equal(Text(w => NetTwin.Cli.Render.Json(w, whole)), Text(w => NetTwin.Cli.Render.MatrixJson(w, ReachQuestion.MatrixRows(f, NetTwin.Model.TransportProtocol.Tcp, 443))));
+            Assert.Equal(Text(w => NetTwin.Cli.Render.Matrix(w, whole)), Text(w => NetTwin.Cli.Render.Matrix(w, ReachQuestion.MatrixRows(f, NetTwin.Model.TransportProtocol.Tcp, 443))));
+        }
+        if (estate == "generated-small") Nt.WithEstate(Check);
+        else Check(Nt.Example(estate));
+    }
 }
