@@ -116,14 +116,14 @@ public sealed class Forwarder
     /// <summary>The best BGP path a speaker holds for an address (longest prefix).</summary>
     internal BgpRibEntry? RibLookup(BgpSpeaker speaker, Ipv4 ip)
     {
-        if (!_ribs.TryGetValue(speaker.Id, out var trie))
-            trie = _ribs.GetOrAdd(speaker.Id, _ =>
-            {
-                var t = new PrefixTrie<BgpRibEntry>();
-                foreach (var e in speaker.Rib.Where(e => e.Best is not null)) t.Set(e.Prefix, e);
-                t.Freeze();
-                return t;
-            });
+        // The speaker is passed to the factory, not captured: a captured parameter costs a closure on every call.
+        var trie = _ribs.GetOrAdd(speaker.Id, static (_, s) =>
+        {
+            var t = new PrefixTrie<BgpRibEntry>();
+            foreach (var e in s.Rib.Where(e => e.Best is not null)) t.Set(e.Prefix, e);
+            t.Freeze();
+            return t;
+        }, speaker);
         return trie.LongestMatch(ip);
     }
 }

@@ -19,6 +19,7 @@ public sealed class ControlPlane
     private readonly Dictionary<string, GatewayRouteSet> _hubSets = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<VnetRoutes>> _vnets = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Vnet, string? Table, string Endpoints), Lazy<EffectiveRouteTable>> _tables = new();
+    private readonly ConcurrentDictionary<string, EffectiveRouteTable> _bySubnet = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string? Table, string? Hub), Lazy<UserRouteLayer>> _layers = new();
     private readonly Dictionary<string, List<RoutingNote>> _hubNotes = new(StringComparer.Ordinal);
     private string[]? _componentKeys;
@@ -183,6 +184,7 @@ public sealed class ControlPlane
     /// <exception cref="ArgumentException">No such subnet.</exception>
     public EffectiveRouteTable EffectiveRoutes(string subnetId)
     {
+        if (_bySubnet.TryGetValue(subnetId, out var table)) return table;
         var subnet = Topology.Subnet(subnetId) ?? throw new ArgumentException($"no subnet '{subnetId}' (expected vnet/subnet)", nameof(subnetId));
         return Table(subnet);
     }
@@ -221,6 +223,15 @@ public sealed class ControlPlane
     }
 
     private EffectiveRouteTable Table(Subnet subnet)
+    {
+        // Each hop of a trace asks for its subnet's table: found by the subnet's id once its shared table is made.
+        if (_bySubnet.TryGetValue(subnet.Id, out var known)) return known;
+        var table = SharedTable(subnet);
+        _bySubnet.TryAdd(subnet.Id, table);
+        return table;
+    }
+
+    private EffectiveRouteTable SharedTable(Subnet subnet)
     {
         var rt = subnet.RouteTable is { } name ? Topology.RouteTable(name) : null;
         // Service endpoint routes exist only in the enabled subnet (rule A4): subnets share a table only with the same endpoints.
