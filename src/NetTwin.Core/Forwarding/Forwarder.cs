@@ -35,6 +35,11 @@ public sealed class Forwarder
     /// trace is the same).</summary>
     public bool HopTexts { get; init; } = true;
 
+    /// <summary>False for questions that read only verdicts (the matrix, the flow diff): no hop is recorded
+    /// (<see cref="Trace.Hops"/> is empty), so none is formatted either; dispositions, reasons, devices, stateful devices,
+    /// symmetry and notes are those of a trace with hops (tests check it).</summary>
+    public bool Hops { get; init; } = true;
+
     /// <summary>Traces a flow from <paramref name="from"/> to <paramref name="to"/> and its reply.</summary>
     public FlowResult Trace(Endpoint from, Endpoint to, TransportProtocol protocol = TransportProtocol.Tcp, int port = 443)
     {

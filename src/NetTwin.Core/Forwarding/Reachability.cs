@@ -185,8 +185,8 @@ public static class Reachability
     public static IEnumerable<IReadOnlyList<MatrixCell>> MatrixBySource(Forwarder f, IReadOnlyList<MatrixDestination> destinations,
         TransportProtocol protocol, int port)
     {
-        // A cell reads dispositions and devices only: the hops' texts are not formatted (Forwarder.HopTexts).
-        if (f.HopTexts) f = new Forwarder(f.Planes) { HopTexts = false };
+        // A cell reads dispositions and devices only: no hop is recorded (Forwarder.Hops).
+        if (f.Hops) f = new Forwarder(f.Planes) { HopTexts = false, Hops = false };
         var t = f.Topology;
         var sources = WorkloadSubnets(t);
         if (sources.Count == 0) yield break;

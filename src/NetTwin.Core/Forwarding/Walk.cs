@@ -24,6 +24,7 @@ internal sealed class Walk
     private readonly Walk? _request;
     private readonly Flow _start;
     private readonly List<Hop> _hops = [];
+    private int _hopCount;
     private readonly List<string> _devices = [];
     private readonly List<string> _stateful = [];
     private readonly List<(string Kind, string Node, Flow Flow)> _seen = [];
@@ -56,7 +57,7 @@ internal sealed class Walk
     private Ipv4 Src => _flow.Source;
 
     public Trace Result() =>
-        new(_start, [.. _hops], _end ?? Disposition.NoRoute, _reason, _flow, Distinct(_stateful), Distinct(_devices));
+        new(_start, _hops.Count == 0 ? [] : [.. _hops], _end ?? Disposition.NoRoute, _reason, _flow, Distinct(_stateful), Distinct(_devices));
 
     /// <summary>The names in order, each once (the lists are short: a scan, not a set).</summary>
     private static ImmutableArray<string> Distinct(List<string> names)
@@ -69,8 +70,11 @@ internal sealed class Walk
 
     // ---------------------------------------------------------------- bookkeeping
 
-    private void Hop(string node, HopStep step, string decision, string detail = "", string? rule = null) =>
-        _hops.Add(new Hop(node, step, decision, detail, _flow, rule));
+    private void Hop(string node, HopStep step, string decision, string detail = "", string? rule = null)
+    {
+        _hopCount++;
+        if (_f.Hops) _hops.Add(new Hop(node, step, decision, detail, _flow, rule));
+    }
 
     // The same with texts written only when the forwarder keeps hop texts (Forwarder.HopTexts): a question that reads
     // only dispositions and devices (the matrix, the flow diff) does not format them.
@@ -84,7 +88,7 @@ internal sealed class Walk
     private void Hop(string node, HopStep step, string decision, [InterpolatedStringHandlerArgument("")] ref HopText detail, string? rule = null) =>
         Hop(node, step, decision, detail.Text(), rule);
 
-    internal bool HopTexts => _f.HopTexts;
+    internal bool HopTexts => _f.HopTexts && _f.Hops;
 
     private void Pass(params ReadOnlySpan<string?> nodes)
     {
@@ -106,7 +110,7 @@ internal sealed class Walk
     {
         if (_end is not null) return false;
         // A handful of places per walk: a scan, not a set.
-        if (_hops.Count > MaxHops || _seen.Contains((kind, node, _flow)))
+        if (_hopCount > MaxHops || _seen.Contains((kind, node, _flow)))
         {
             var key = $"{kind} {node}";
             End(Disposition.Loop, key, $"the packet came back to {key} with the same header: a forwarding loop");

@@ -53,8 +53,8 @@ public static class FlowDiff
         TransportProtocol protocol = TransportProtocol.Tcp, int port = 443)
     {
         var selection = scope is null ? FlowSelection.Everything : FlowSelection.Of(before, after, scope);
-        // A verdict reads dispositions and devices only: the hops' texts are not formatted (Forwarder.HopTexts).
-        var (fb, fa) = (new Forwarder(before) { HopTexts = false }, new Forwarder(after) { HopTexts = false });
+        // A verdict reads dispositions and devices only: no hop is recorded (Forwarder.Hops).
+        var (fb, fa) = (new Forwarder(before) { HopTexts = false, Hops = false }, new Forwarder(after) { HopTexts = false, Hops = false });
         var intervals = Intervals(Cuts(fb, fa, scope, selection.Destinations));
         var sources = Sources(before.Topology, after.Topology);
         var (bt, at) = (before.Topology, after.Topology);

@@ -7,9 +7,10 @@ using NetTwin.Tests.Support;
 
 namespace NetTwin.Tests.Forwarding;
 
-/// <summary>A forwarder without hop texts (Forwarder.HopTexts false, for the matrix and the flow diff) traces every
-/// flow exactly as one with them: same dispositions, reasons, devices, stateful devices, hops (node, step, rule,
-/// header), symmetry and notes; only the formatted decision and detail texts are left out.</summary>
+/// <summary>A forwarder without hop texts (Forwarder.HopTexts false) traces every flow exactly as one with them: same
+/// dispositions, reasons, devices, stateful devices, hops (node, step, rule, header), symmetry and notes; only the
+/// formatted decision and detail texts are left out. One without hops (Forwarder.Hops false, for the matrix and the flow
+/// diff) gives the same verdicts and records no hop.</summary>
 public class HopTextsTests
 {
     public static TheoryData<string> Examples() => ["s0-proxy-tunnel", "s1-vpn-over-er", "s2-ipsec-backup", "s3-third-parties", "s4-vnet-to-vnet"];
@@ -26,6 +27,7 @@ public class HopTextsTests
     {
         var full = new Forwarder(planes);
         var terse = new Forwarder(planes) { HopTexts = false };
+        var bare = new Forwarder(planes) { HopTexts = false, Hops = false };
         var t = planes.Topology;
         var sources = Reachability.WorkloadSubnets(t).Select(s => Endpoints.Resolve(t, s.Id)).ToList();
         var targets = Reachability.Destinations(full).SelectMany(d => d.Classes.Select(c => c.First))
@@ -39,6 +41,11 @@ public class HopTextsTests
                 var a = full.Trace(from, to);
                 var b = terse.Trace(from, to);
                 Assert.Equal(Show(a, withTexts: false), Show(b, withTexts: false));
+                // Without hops: the same verdict, and no hop.
+                var c = bare.Trace(from, to);
+                Assert.Equal(Verdict(a), Verdict(c));
+                Assert.Empty(c.Request.Hops);
+                Assert.True(c.Reply is null || c.Reply.Hops.IsEmpty);
                 textsLeftOut += a.Request.Hops.Zip(b.Request.Hops).Count(x => x.First.Decision != x.Second.Decision || x.First.Detail != x.Second.Detail);
                 traced++;
             }
@@ -49,6 +56,13 @@ public class HopTextsTests
     private static string Show(FlowResult r, bool withTexts) =>
         string.Join("\n", new[] { Show(r.Request, withTexts), r.Reply is null ? "(no reply)" : Show(r.Reply, withTexts),
             $"asymmetric {r.Asymmetric}: {r.Symmetry}", string.Join("; ", r.Notes) });
+
+    /// <summary>Everything of a flow but its hops.</summary>
+    private static string Verdict(FlowResult r) =>
+        string.Join("\n", new[] { Verdict(r.Request), r.Reply is null ? "(no reply)" : Verdict(r.Reply), $"asymmetric {r.Asymmetric}: {r.Symmetry}", string.Join("; ", r.Notes) });
+
+    private static string Verdict(Trace t) =>
+        $"{t.Disposition} {t.Reason} {t.FinalFlow} [{string.Join(",", t.Devices)}] [{string.Join(",", t.StatefulDevices)}]";
 
     private static string Show(Trace t, bool withTexts) =>
         $"{t.Disposition} {t.Reason} {t.FinalFlow} [{string.Join(",", t.Devices)}] [{string.Join(",", t.StatefulDevices)}]\n"
