@@ -21,6 +21,7 @@ public sealed class Forwarder
     private readonly ConcurrentDictionary<EffectiveRouteTable, Func<Ipv4, bool>> _tableTags = new();
     private readonly ConcurrentDictionary<(GatewayRouteSet Set, string Gateway), PrefixTrie<GatewayRoute>> _gatewayRoutes = new();
     private readonly ConcurrentDictionary<string, BgpSpeaker[]> _edges = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string, string), Connection?> _erConnections = new();
     private readonly ConcurrentDictionary<(string, Ipv4), BgpSpeaker?> _speakerAt = new();
 
     public Planes Planes { get; }
@@ -103,6 +104,12 @@ public sealed class Forwarder
     }
 
     internal DeviceRoutingTable? DeviceTable(string device) => _deviceTables.GetOrAdd(device, d => Routing.Bgp.DeviceRoutes(d));
+
+    /// <summary>The first ExpressRoute connection of <paramref name="gateway"/> to <paramref name="circuit"/>, or null.</summary>
+    internal Connection? ExpressRouteConnection(string gateway, string circuit) =>
+        _erConnections.TryGetValue((gateway, circuit), out var c) ? c
+            : _erConnections.GetOrAdd((gateway, circuit), k => Topology.Connections.FirstOrDefault(x =>
+                x.ConnectionType == ConnectionType.ExpressRoute && x.VirtualNetworkGateway1 == k.Item1 && x.Peer == k.Item2));
 
     /// <summary>A circuit's Microsoft edges, by id.</summary>
     internal BgpSpeaker[] EdgesOf(string circuit) =>

@@ -420,7 +420,10 @@ internal sealed class Walk
 
     private void ToAppliance(Ipv4 ip, string fromVnet)
     {
-        if (T.AzureFirewalls.FirstOrDefault(f => f.PrivateIPAddress == ip) is { } fw)
+        AzureFirewall? fw = null;
+        foreach (var f in T.AzureFirewalls)
+            if (f.PrivateIPAddress == ip) { fw = f; break; }
+        if (fw is not null)
         {
             if (!Reachable(fromVnet, T.Subnet(fw.Subnet)?.VirtualNetwork, fw.Name)) return;
             Firewall(fw);
@@ -439,7 +442,9 @@ internal sealed class Walk
     private bool Reachable(string fromVnet, string? applianceVnet, string node)
     {
         if (applianceVnet is null || applianceVnet == fromVnet) return true;
-        var p = T.PeeringsFrom(fromVnet).FirstOrDefault(x => x.RemoteVirtualNetwork == applianceVnet);
+        VirtualNetworkPeering? p = null;
+        foreach (var x in T.PeeringsFrom(fromVnet))
+            if (x.RemoteVirtualNetwork == applianceVnet) { p = x; break; }
         if (p is not null && T.ReversePeering(p) is { } r && p.AllowVirtualNetworkAccess && r.AllowVirtualNetworkAccess) return true;
         End(Disposition.NoRoute, node, $"the next hop {node} is in {applianceVnet}, which {fromVnet} is not peered with: Azure cannot hand it the packet");
         return false;
@@ -667,7 +672,10 @@ internal sealed class Walk
     private InstanceTunnel? InstanceOf(Connection conn, int instance, out TunnelReport? report)
     {
         report = _f.Tunnels.Connection(conn.Name);
-        return report?.Instances.FirstOrDefault(i => i.Instance == instance);
+        if (report is null) return null;
+        foreach (var i in report.Instances)
+            if (i.Instance == instance) return i;
+        return null;
     }
 
     private bool TunnelUsable(Connection conn, int instance, InstanceTunnel? it)
@@ -748,8 +756,11 @@ internal sealed class Walk
     private void SiteDeliver(LocalNetworkGateway lng, Connection conn, int instance)
     {
         Pass(lng.Name);
-        var p = lng.AddressPrefixes.Where(x => x.Contains(Dst)).OrderByDescending(x => x.Length).FirstOrDefault();
-        if (!lng.AddressPrefixes.Any(x => x.Contains(Dst)))
+        // The longest of the site's prefixes holding the destination (the first at equal length).
+        Prefix? p = null;
+        foreach (var x in lng.AddressPrefixes)
+            if (x.Contains(Dst) && (p is null || x.Length > p.Value.Length)) p = x;
+        if (p is null)
         {
             End(Disposition.NoRoute, lng.Name, $"{lng.Name} does not announce {Dst} (its prefixes: {string.Join(", ", lng.AddressPrefixes)})");
             return;
@@ -854,7 +865,7 @@ internal sealed class Walk
         }
         Hop(name, HopStep.Circuit, $"{found.Edge.Id}: {found.Entry.Prefix} from {owner.Name}", "ExpressRoute private peering (rule D7)", "D7");
         var gw = T.VirtualNetworkGateway(owner.Name)!;
-        if (T.Connections.FirstOrDefault(c => c.ConnectionType == ConnectionType.ExpressRoute && c.VirtualNetworkGateway1 == gw.Name && c.Peer == name) is { } conn)
+        if (_f.ExpressRouteConnection(gw.Name, name) is { } conn)
             Pass(conn.Name);
         GatewayIn(gw);
     }
