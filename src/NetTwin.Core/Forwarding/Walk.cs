@@ -756,10 +756,7 @@ internal sealed class Walk
     private void SiteDeliver(LocalNetworkGateway lng, Connection conn, int instance)
     {
         Pass(lng.Name);
-        // The longest of the site's prefixes holding the destination (the first at equal length).
-        Prefix? p = null;
-        foreach (var x in lng.AddressPrefixes)
-            if (x.Contains(Dst) && (p is null || x.Length > p.Value.Length)) p = x;
+        var p = LongestHolding(lng.AddressPrefixes);
         if (p is null)
         {
             End(Disposition.NoRoute, lng.Name, $"{lng.Name} does not announce {Dst} (its prefixes: {string.Join(", ", lng.AddressPrefixes)})");
@@ -941,8 +938,16 @@ internal sealed class Walk
     }
 
     /// <summary>The declared network of a device (addressPrefixes) that holds the destination, longest first.</summary>
-    private Prefix? Lan(OnPremisesDevice d) =>
-        d.AddressPrefixes.Where(p => p.Contains(Dst)).OrderByDescending(p => p.Length).Select(p => (Prefix?)p).FirstOrDefault();
+    private Prefix? Lan(OnPremisesDevice d) => LongestHolding(d.AddressPrefixes);
+
+    /// <summary>The longest of <paramref name="prefixes"/> holding the destination; at equal length the first.</summary>
+    private Prefix? LongestHolding(ImmutableArray<Prefix> prefixes)
+    {
+        Prefix? best = null;
+        foreach (var x in prefixes)
+            if (x.Contains(Dst) && (best is null || x.Length > best.Value.Length)) best = x;
+        return best;
+    }
 
     private string? CircuitOwning(Ipv4 ip) =>
         T.ExpressRouteCircuits.FirstOrDefault(c => c.Peerings.Any(p =>

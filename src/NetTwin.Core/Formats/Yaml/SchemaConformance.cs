@@ -41,14 +41,17 @@ public static class SchemaConformance
     private static readonly Lock Gate = new();
 
     /// <summary>The document against <paramref name="schema"/> (the topology schema when null).</summary>
-    public static Conformance Of(YNode document, JsonSchema? schema = null)
+    public static Conformance Of(YNode document, JsonSchema? schema = null) => Check(document, Root(schema ?? SchemaCheck.TopologySchema));
+
+    /// <summary>The schema compiled once.</summary>
+    private static Node Root(JsonSchema schema)
     {
-        schema ??= SchemaCheck.TopologySchema;
-        Node? root;
         lock (Gate)
-            if (!Compiled.TryGetValue(schema, out root))
+        {
+            if (!Compiled.TryGetValue(schema, out var root))
                 Compiled[schema] = root = Compile(schema, new Dictionary<JsonSchema, Node>(ReferenceEqualityComparer.Instance));
-        return Check(document, root);
+            return root;
+        }
     }
 
     /// <summary>True when every node of the schema uses only keywords this check understands.</summary>
@@ -61,7 +64,7 @@ public static class SchemaConformance
             if (n.Unsupported) return false;
             return (n.Properties?.Values.All(Walk) ?? true) && (n.Item is null || Walk(n.Item)) && n.OneOf.All(Walk);
         }
-        return Walk(Compile(schema, new Dictionary<JsonSchema, Node>(ReferenceEqualityComparer.Instance)));
+        return Walk(Root(schema));
     }
 
     private static Node Compile(JsonSchema s, Dictionary<JsonSchema, Node> done)
