@@ -23,6 +23,7 @@ public sealed class Forwarder
     private readonly ConcurrentDictionary<string, BgpSpeaker[]> _edges = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string, string), Connection?> _erConnections = new();
     private readonly ConcurrentDictionary<(string, Ipv4), BgpSpeaker?> _speakerAt = new();
+    private readonly ConcurrentDictionary<string, PrefixTrie<PeeringAt>> _peeringTries = new(StringComparer.Ordinal);
 
     public Planes Planes { get; }
     public Topology Topology => Planes.Topology;
@@ -123,6 +124,44 @@ public sealed class Forwarder
         var key = (edge.Id, peerAddress);
         if (_speakerAt.TryGetValue(key, out var found)) return found;
         return _speakerAt.GetOrAdd(key, k => Routing.Bgp.Speakers.FirstOrDefault(s => s.Id != k.Item1 && (s.Addresses.Contains(k.Item2) || s.RouterId == k.Item2)));
+    }
+
+    /// <summary>A peering of a VNet and its place in the VNet's list of peerings.</summary>
+    private sealed record PeeringAt(int Index, VirtualNetworkPeering Peering);
+
+    /// <summary>The first of <paramref name="localVnet"/>'s peerings (in the topology's order) whose remote VNet holds
+    /// <paramref name="ip"/>, or null. A hub has a peering per spoke: past a few, a trie of the remote VNets' prefixes
+    /// answers, each prefix holding the first peering among those whose remote VNet has it or a prefix around it.</summary>
+    internal VirtualNetworkPeering? PeeringTo(string localVnet, Ipv4 ip)
+    {
+        var peerings = Topology.PeeringsFrom(localVnet);
+        if (peerings.Count <= 4)
+        {
+            foreach (var p in peerings)
+                if (Topology.VirtualNetwork(p.RemoteVirtualNetwork)?.Contains(ip) == true) return p;
+            return null;
+        }
+        var trie = _peeringTries.TryGetValue(localVnet, out var found) ? found : _peeringTries.GetOrAdd(localVnet, static (_, x) =>
+        {
+            var (t, list) = x;
+            var own = new List<(Prefix Prefix, PeeringAt At)>();
+            var first = new Dictionary<Prefix, PeeringAt>();
+            for (var i = 0; i < list.Count; i++)
+                foreach (var prefix in t.VirtualNetwork(list[i].RemoteVirtualNetwork)?.AddressPrefixes ?? [])
+                    if (first.TryAdd(prefix, new PeeringAt(i, list[i]))) own.Add((prefix, first[prefix]));
+            var trie = new PrefixTrie<PeeringAt>();
+            // Shorter prefixes first, so each prefix's value can take the first peering of the prefixes around it.
+            foreach (var (prefix, at) in own.OrderBy(e => e.Prefix.Length))
+            {
+                var best = at;
+                foreach (var outer in trie.Covering(prefix))
+                    if (outer.Index < best.Index) best = outer;
+                trie.Set(prefix, best);
+            }
+            trie.Freeze();
+            return trie;
+        }, (Topology, peerings));
+        return trie.LongestMatch(ip)?.Peering;
     }
 
     /// <summary>The best BGP path a speaker holds for an address (longest prefix).</summary>

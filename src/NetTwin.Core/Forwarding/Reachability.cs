@@ -180,10 +180,19 @@ public static class Reachability
         [.. MatrixBySource(f, destinations, protocol, port).SelectMany(c => c)];
 
     /// <summary>The same, one source subnet's cells at a time, in the order of <see cref="WorkloadSubnets"/>: the
-    /// sources are traced in parallel a batch at a time, so a caller that writes or counts the cells as they come
-    /// holds one batch, not the whole matrix (10,000 subnets and 20,000 classes make 2 × 10⁸ cells).</summary>
+    /// sources are swept in parallel a batch at a time, so a caller that writes or counts the cells as they come holds
+    /// one batch, not the whole matrix (10,000 subnets and 20,000 classes make 2 × 10⁸ cells). Each source's classes
+    /// go through the estate together (<see cref="ClassSweep"/>); a class whose path the sweep does not follow is
+    /// traced (<see cref="Forwarder.Trace"/>). The cells are those of <see cref="MatrixByTrace"/>, which traces every one.</summary>
     public static IEnumerable<IReadOnlyList<MatrixCell>> MatrixBySource(Forwarder f, IReadOnlyList<MatrixDestination> destinations,
-        TransportProtocol protocol, int port)
+        TransportProtocol protocol, int port) => MatrixBySource(f, destinations, protocol, port, sweep: true);
+
+    /// <summary>The same with every cell traced by <see cref="Forwarder.Trace"/> (the reference the sweep is tested against).</summary>
+    public static IEnumerable<IReadOnlyList<MatrixCell>> MatrixByTrace(Forwarder f, IReadOnlyList<MatrixDestination> destinations,
+        TransportProtocol protocol, int port) => MatrixBySource(f, destinations, protocol, port, sweep: false);
+
+    private static IEnumerable<IReadOnlyList<MatrixCell>> MatrixBySource(Forwarder f, IReadOnlyList<MatrixDestination> destinations,
+        TransportProtocol protocol, int port, bool sweep)
     {
         // A cell reads dispositions and devices only: no hop is recorded (Forwarder.Hops).
         if (f.Hops) f = new Forwarder(f.Planes) { HopTexts = false, Hops = false };
@@ -193,23 +202,35 @@ public static class Reachability
         // Each class's representative endpoint does not depend on the source: resolved once, not once per source.
         var nics = t.NetworkInterfaces.OrderBy(n => n.PrivateIPAddress).ToList();
         var targets = destinations.Select(d => d.Classes.Select(c => Endpoints.Of(t, Representative(t, nics, c.First, c.Last))).ToArray()).ToArray();
+        // Each class's range as text, written once (a merged range is written when it is merged).
+        var ranges = destinations.Select(d => d.Classes.Select(c => Show(c.First, c.Last)).ToArray()).ToArray();
+        var sweeper = sweep ? new ClassSweep(f, [.. targets.SelectMany(x => x.Select(e => e.Address))], protocol, port) : null;
         var batch = 16 * Environment.ProcessorCount;
         for (var start = 0; start < sources.Count; start += batch)
         {
             var cells = new List<MatrixCell>[Math.Min(batch, sources.Count - start)];
-            Parallel.For(0, cells.Length, k => cells[k] = Row(f, sources[start + k], destinations, targets, protocol, port));
+            Parallel.For(0, cells.Length, k => cells[k] = Row(f, sweeper, sources[start + k], destinations, targets, ranges, protocol, port));
             foreach (var row in cells) yield return row;
         }
     }
 
-    /// <summary>One source subnet's cells: one trace per destination class; adjacent classes of a destination with the
-    /// same verdict and path are one range.</summary>
-    private static List<MatrixCell> Row(Forwarder f, Subnet source, IReadOnlyList<MatrixDestination> destinations, Endpoint[][] targets,
-        TransportProtocol protocol, int port)
+    /// <summary>One source subnet's cells: a verdict per destination class (swept, or traced); adjacent classes of a
+    /// destination with the same verdict and path are one range.</summary>
+    private static List<MatrixCell> Row(Forwarder f, ClassSweep? sweeper, Subnet source, IReadOnlyList<MatrixDestination> destinations,
+        Endpoint[][] targets, string[][] ranges, TransportProtocol protocol, int port)
     {
         var src = Endpoints.Resolve(f.Topology, source.Id);
+        ClassSweep.RowResult? swept = null;
+        if (sweeper is not null)
+        {
+            var classes = new List<int>();
+            for (int di = 0, k = 0; di < destinations.Count; k += destinations[di].Classes.Length, di++)
+                if (destinations[di].Name != source.Id)
+                    for (var ci = 0; ci < destinations[di].Classes.Length; ci++) classes.Add(k + ci);
+            swept = sweeper.Row(src, classes);
+        }
         var mine = new List<MatrixCell>();
-        for (var di = 0; di < destinations.Count; di++)
+        for (int di = 0, k = 0; di < destinations.Count; k += destinations[di].Classes.Length, di++)
         {
             var d = destinations[di];
             if (d.Name == source.Id) continue;
@@ -219,19 +240,35 @@ public static class Reachability
             {
                 var (first, last) = d.Classes[ci];
                 var dst = targets[di][ci];
-                var r = f.Trace(src, dst, protocol, port);
-                var devices = r.Request.Devices;
-                var path = new List<string>(devices.Length);
-                foreach (var x in devices)
-                    if (x != dst.Node) path.Add(x);
-                var disposition = r.Request.Disposition.Code();
-                if (open is not null && open.Disposition == disposition && open.Reaches == r.Reaches && open.Path.SequenceEqual(path))
+                string disposition;
+                bool reaches, asymmetric;
+                List<string> path;
+                if (swept is not null && !swept.Fallback[k + ci])
+                {
+                    var j = k + ci;
+                    disposition = swept.Disposition[j].Code();
+                    reaches = swept.Reaches[j];
+                    asymmetric = swept.Asymmetric[j];
+                    path = swept.Devices(j, dst.Node);
+                }
+                else
+                {
+                    var r = f.Trace(src, dst, protocol, port);
+                    var devices = r.Request.Devices;
+                    path = new List<string>(devices.Length);
+                    foreach (var x in devices)
+                        if (x != dst.Node) path.Add(x);
+                    disposition = r.Request.Disposition.Code();
+                    reaches = r.Reaches;
+                    asymmetric = r.Asymmetric;
+                }
+                if (open is not null && open.Disposition == disposition && open.Reaches == reaches && open.Path.SequenceEqual(path))
                 {
                     open = open with { Range = Show(openFirst, last) };
                     mine[^1] = open;
                     continue;
                 }
-                open = new MatrixCell(source.Id, d.Name, Show(first, last), disposition, r.Reaches, r.Asymmetric, path);
+                open = new MatrixCell(source.Id, d.Name, ranges[di][ci], disposition, reaches, asymmetric, path);
                 openFirst = first;
                 mine.Add(open);
             }

@@ -381,9 +381,7 @@ internal sealed class Walk
     private void CrossPeering(string localVnet, Sender sender)
     {
         var local = T.VirtualNetwork(localVnet)!;
-        VirtualNetworkPeering? peering = null;
-        foreach (var p in T.PeeringsFrom(localVnet))
-            if (T.VirtualNetwork(p.RemoteVirtualNetwork)?.Contains(Dst) == true) { peering = p; break; }
+        var peering = _f.PeeringTo(localVnet, Dst);
         if (peering is null || T.VirtualNetwork(peering.RemoteVirtualNetwork) is not { } remote)
         {
             End(Disposition.NoRoute, localVnet, $"no peering of {localVnet} leads to {Dst}");
@@ -442,9 +440,7 @@ internal sealed class Walk
     private bool Reachable(string fromVnet, string? applianceVnet, string node)
     {
         if (applianceVnet is null || applianceVnet == fromVnet) return true;
-        VirtualNetworkPeering? p = null;
-        foreach (var x in T.PeeringsFrom(fromVnet))
-            if (x.RemoteVirtualNetwork == applianceVnet) { p = x; break; }
+        var p = T.PeeringBetween(fromVnet, applianceVnet);
         if (p is not null && T.ReversePeering(p) is { } r && p.AllowVirtualNetworkAccess && r.AllowVirtualNetworkAccess) return true;
         End(Disposition.NoRoute, node, $"the next hop {node} is in {applianceVnet}, which {fromVnet} is not peered with: Azure cannot hand it the packet");
         return false;

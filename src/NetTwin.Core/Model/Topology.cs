@@ -50,8 +50,11 @@ public sealed record Topology
     public IReadOnlyList<Subnet> SubnetsUsingRouteTable(string routeTable) => Ix.SubnetsByRouteTable.GetValueOrDefault(routeTable) ?? [];
 
     /// <summary>The reverse peering (remote → local), when it exists.</summary>
-    public VirtualNetworkPeering? ReversePeering(VirtualNetworkPeering p) =>
-        PeeringsFrom(p.RemoteVirtualNetwork).FirstOrDefault(r => r.RemoteVirtualNetwork == p.VirtualNetwork);
+    public VirtualNetworkPeering? ReversePeering(VirtualNetworkPeering p) => PeeringBetween(p.RemoteVirtualNetwork, p.VirtualNetwork);
+
+    /// <summary>The first peering of <paramref name="vnet"/> (in the topology's order) to <paramref name="remote"/>, or
+    /// null (a hub has a peering per spoke: found by an index, not a scan).</summary>
+    public VirtualNetworkPeering? PeeringBetween(string vnet, string remote) => Ix.PeeringsByPair.GetValueOrDefault((vnet, remote));
 
     /// <summary>The subnet holding an address, if any VNet holds it.</summary>
     public Subnet? SubnetContaining(Ipv4 ip) =>
@@ -81,6 +84,7 @@ public sealed record Topology
         public readonly Dictionary<string, OnPremisesDevice> Devices;
         public readonly Dictionary<string, List<VirtualNetworkGateway>> GatewaysByVnet;
         public readonly Dictionary<string, List<VirtualNetworkPeering>> PeeringsByVnet;
+        public readonly Dictionary<(string, string), VirtualNetworkPeering> PeeringsByPair = [];
         public readonly Dictionary<string, List<NetworkInterface>> NicsBySubnet;
         public readonly Dictionary<string, List<Subnet>> SubnetsByRouteTable;
 
@@ -119,6 +123,7 @@ public sealed record Topology
             Devices = ByName(t.OnPremisesDevices, d => d.Name);
             GatewaysByVnet = GroupBy(t.VirtualNetworkGateways, g => g.VirtualNetwork);
             PeeringsByVnet = GroupBy(t.VirtualNetworkPeerings, p => p.VirtualNetwork);
+            foreach (var p in t.VirtualNetworkPeerings) PeeringsByPair.TryAdd((p.VirtualNetwork, p.RemoteVirtualNetwork), p);
             NicsBySubnet = GroupBy(t.NetworkInterfaces, n => n.Subnet);
             SubnetsByRouteTable = GroupBy(t.VirtualNetworks.SelectMany(v => v.Subnets), s => s.RouteTable);
         }

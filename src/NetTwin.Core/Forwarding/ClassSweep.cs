@@ -1,0 +1,697 @@
+using System.Collections.Immutable;
+using NetTwin.Model;
+using NetTwin.Routing;
+
+namespace NetTwin.Forwarding;
+
+/// <summary>One source subnet's verdicts towards every destination class of the matrix, computed for the classes
+/// together: the classes travel through <see cref="Walk"/>'s steps as groups, each step deciding once for a group what
+/// does not depend on the address that varies (the destination of a request, the source of its reply) and splitting
+/// the group by what does. A class is traced by <see cref="Walk"/> itself (the fallback) as soon as its path meets a
+/// step the sweep does not follow: an appliance VM, a VPN tunnel, NAT, the internet, a service endpoint, a router on
+/// premises, the Azure platform's addresses, a firewall's own address, or more than <see cref="MaxVisits"/> places.
+/// Every step here restates the step of <see cref="Walk"/> of the same name, in the same order; tests compare whole
+/// matrices cell by cell with the traced ones.</summary>
+internal sealed class ClassSweep
+{
+    /// <summary>Places (routing decisions, firewalls, gateways, circuits) a direction may visit before the sweep hands
+    /// the class to <see cref="Walk"/>: few enough that no walk the sweep follows reaches Walk's hop limit.</summary>
+    private const int MaxVisits = 8;
+
+    private static readonly Ipv4[] PlatformAddresses = [Ipv4.Parse("168.63.129.16"), Ipv4.Parse("169.254.169.254")];
+
+    private readonly Forwarder _f;
+    private readonly Ipv4[] _addr;
+    private readonly TransportProtocol _protocol;
+    private readonly int _sourcePort;
+    private readonly int _port;
+
+    /// <param name="f">The forwarder (its caches are shared with the fallback traces).</param>
+    /// <param name="addresses">The representative address of each class, by class index.</param>
+    public ClassSweep(Forwarder f, Ipv4[] addresses, TransportProtocol protocol, int port)
+    {
+        _f = f;
+        _addr = addresses;
+        var icmp = protocol == TransportProtocol.Icmp;
+        _protocol = protocol == TransportProtocol.Any ? TransportProtocol.Tcp : protocol;
+        _sourcePort = icmp ? 0 : Forwarder.EphemeralPort;
+        _port = icmp ? 0 : port;
+    }
+
+    private Topology T => _f.Topology;
+
+    /// <summary>A list that grows at its head and shares its tail: a group's state is split without copying.</summary>
+    internal sealed class Cons<T>(T head, Cons<T>? tail)
+    {
+        public T Head { get; } = head;
+        public Cons<T>? Tail { get; } = tail;
+
+        /// <summary>Oldest first, each once.</summary>
+        public static ImmutableArray<T> DistinctInOrder(Cons<T>? list)
+        {
+            var all = new List<T>();
+            for (var c = list; c is not null; c = c.Tail) all.Add(c.Head);
+            all.Reverse();
+            var b = ImmutableArray.CreateBuilder<T>(all.Count);
+            foreach (var x in all)
+                if (!b.Contains(x)) b.Add(x);
+            return b.ToImmutable();
+        }
+
+        public static bool Contains(Cons<T>? list, T item)
+        {
+            for (var c = list; c is not null; c = c.Tail)
+                if (EqualityComparer<T>.Default.Equals(c.Head, item)) return true;
+            return false;
+        }
+    }
+
+    /// <summary>What a walk carried so far (Walk's devices, stateful devices and visited places), shared by the classes
+    /// of a group; immutable, so a split group's parts share it.</summary>
+    internal sealed class State(Cons<string>? devices, Cons<string>? stateful, Cons<(string, string)>? seen, int visits,
+        HashSet<(string Nsg, string Kind, string Name)> nsgs)
+    {
+        public Cons<string>? Devices { get; } = devices;
+        public Cons<string>? Stateful { get; } = stateful;
+        public Cons<(string Kind, string Node)>? Seen { get; } = seen;
+        public int Visits { get; } = visits;
+        /// <summary>The NSGs the request evaluated at its source (each as Walk.NsgsPassed keys it): filled before the
+        /// walk first splits, then only read; one set per source.</summary>
+        public HashSet<(string Nsg, string Kind, string Name)> Nsgs { get; } = nsgs;
+
+        public static State Start(HashSet<(string, string, string)> nsgs) => new(null, null, null, 0, nsgs);
+
+        public State Pass(string? node) => string.IsNullOrEmpty(node) ? this : new(new(node, Devices), Stateful, Seen, Visits, Nsgs);
+        public State WithStateful(string device) => new(Devices, new(device, Stateful), Seen, Visits, Nsgs);
+        public State Visit(string kind, string node) => new(Devices, Stateful, new((kind, node), Seen), Visits + 1, Nsgs);
+        public bool HasSeen(string kind, string node) => Cons<(string, string)>.Contains(Seen, (kind, node));
+
+        private ImmutableArray<string>? _devices, _stateful;
+        public ImmutableArray<string> DistinctDevices => _devices ??= Cons<string>.DistinctInOrder(Devices);
+        public ImmutableArray<string> DistinctStateful => _stateful ??= Cons<string>.DistinctInOrder(Stateful);
+    }
+
+    /// <summary>How a class's reply starts, when its request got through.</summary>
+    internal enum ReplyFrom : byte { None, Subnet, Circuit }
+
+    /// <summary>One source's results, by class index.</summary>
+    internal sealed class RowResult(int n)
+    {
+        public readonly Disposition[] Disposition = new Disposition[n];
+        public readonly bool[] Reaches = new bool[n];
+        public readonly bool[] Asymmetric = new bool[n];
+        /// <summary>True for a class the sweep left to <see cref="Walk"/>: its other fields mean nothing.</summary>
+        public readonly bool[] Fallback = new bool[n];
+        internal readonly State?[] Request = new State?[n];
+        public readonly Subnet?[] DestinationSubnet = new Subnet?[n];
+        public readonly NetworkInterface?[] DestinationNic = new NetworkInterface?[n];
+        internal readonly ReplyFrom[] Reply = new ReplyFrom[n];
+        internal readonly string?[] ReplyCircuit = new string?[n];
+
+        /// <summary>The request's devices, each once, in order (Trace.Devices), without <paramref name="except"/>.</summary>
+        public List<string> Devices(int j, string except)
+        {
+            var group = Request[j]!.DistinctDevices;
+            var list = new List<string>(group.Length + 3);
+            foreach (var d in group)
+                if (d != except) list.Add(d);
+            if (DestinationSubnet[j] is { } s) Add(list, s.Id, group, except);
+            if (DestinationNic[j] is { } nic) { Add(list, nic.Name, group, except); Add(list, nic.VirtualMachine, group, except); }
+            return list;
+
+            static void Add(List<string> l, string? n, ImmutableArray<string> group, string except)
+            {
+                if (!string.IsNullOrEmpty(n) && n != except && !group.Contains(n) && !l.Contains(n)) l.Add(n);
+            }
+        }
+    }
+
+    /// <summary>The verdicts of <paramref name="source"/> (resolved as <see cref="Endpoints.Resolve"/> does) towards the
+    /// classes <paramref name="classes"/>; classes marked <see cref="RowResult.Fallback"/> are left to the caller.</summary>
+    public RowResult Row(Endpoint source, List<int> classes)
+    {
+        var row = new RowResult(_addr.Length);
+        var run = new Run(this, row, source.Address);
+        var st = State.Start([]);
+        switch (source.Kind)
+        {
+            case EndpointKind.Nic:
+                {
+                    var nic = T.NetworkInterface(source.Node)!;
+                    var subnet = T.Subnet(nic.Subnet)!;
+                    st = st.Pass(nic.VirtualMachine).Pass(nic.Name);
+                    var platform = new List<int>();
+                    var rest = new List<int>(classes.Count);
+                    foreach (var j in classes) (Array.IndexOf(PlatformAddresses, _addr[j]) >= 0 ? platform : rest).Add(j);
+                    run.Fallback(platform);
+                    rest = run.RequestNsg(st, rest, nic.NetworkSecurityGroup, SecurityRuleDirection.Outbound, subnet.Id, "NIC", nic.Name);
+                    rest = run.RequestNsg(st, rest, subnet.NetworkSecurityGroup, SecurityRuleDirection.Outbound, subnet.Id, "subnet", subnet.Id);
+                    run.RequestRoute(st, rest, subnet, null);
+                    break;
+                }
+            case EndpointKind.SubnetHost:
+                {
+                    var subnet = T.Subnet(source.Node)!;
+                    st = st.Pass(subnet.Id);
+                    var rest = run.RequestNsg(st, classes, subnet.NetworkSecurityGroup, SecurityRuleDirection.Outbound, subnet.Id, "subnet", subnet.Id);
+                    run.RequestRoute(st, rest, subnet, null);
+                    break;
+                }
+            default:
+                run.Fallback(classes);
+                break;
+        }
+        run.Replies(classes);
+        return row;
+    }
+
+    /// <summary>What a route does with a packet, all that the walk reads of it: routes alike in this take their
+    /// classes on together.</summary>
+    private readonly record struct RouteAction(NextHopType Type, bool User, Ipv4 Ip, bool HasIp, string? Gateway, bool Null)
+    {
+        public static RouteAction Of(EffectiveRoute? r) => r is null ? new(default, false, default, false, null, true)
+            : new(r.NextHopType, r.Source == RouteSource.User, r.NextHopIpAddress.IsEmpty ? default : r.NextHopIpAddress[0], !r.NextHopIpAddress.IsEmpty,
+                r.NextHopType == NextHopType.VirtualNetworkGateway ? r.Gateway : null, false);
+    }
+
+    /// <summary>The connection a gateway route sends packets over (Walk.GatewayOut: the first path, by instance, whose
+    /// instance is up, else the first), or null when it has none; made once per route.</summary>
+    private string? ViaConnection(GatewayRoute route) => _via.GetOrAdd(route, static (r, f) =>
+    {
+        if (r.Via.IsEmpty) return "";
+        GatewayVia? up = null, first = null;
+        foreach (var v in r.Via)
+        {
+            if (first is null || v.Instance < first.Instance) first = v;
+            if ((up is null || v.Instance < up.Instance) && InstanceUp(f, v.Connection, v.Instance)) up = v;
+        }
+        return (up ?? first!).Connection;
+    }, _f) is { Length: > 0 } c ? c : null;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<GatewayRoute, string> _via = new(ReferenceEqualityComparer.Instance);
+
+    private static bool InstanceUp(Forwarder f, string connection, int instance)
+    {
+        if (f.Tunnels.Connection(connection) is not { } r) return true;
+        foreach (var i in r.Instances)
+            if (i.Instance == instance) return i.State == Ipsec.TunnelState.Up;
+        return false;
+    }
+
+    /// <summary>One source's sweep: the request over the classes, then the replies grouped by where they start.</summary>
+    private sealed class Run(ClassSweep sweep, RowResult row, Ipv4 source)
+    {
+        private readonly Forwarder _f = sweep._f;
+        private Topology T => _f.Topology;
+        private Ipv4 A(int j) => sweep._addr[j];
+
+        private Flow RequestFlow(int j) => new(source, A(j), sweep._protocol, sweep._sourcePort, sweep._port);
+        private Flow ReplyFlow(int j) => new(A(j), source, sweep._protocol, sweep._port, sweep._sourcePort);
+
+        public void Fallback(List<int> classes)
+        {
+            foreach (var j in classes) row.Fallback[j] = true;
+        }
+
+        /// <summary>Ends the request of <paramref name="classes"/> with the state it carries.</summary>
+        private void End(State st, List<int> classes, Disposition d, ReplyFrom reply = ReplyFrom.None, string? circuit = null)
+        {
+            foreach (var j in classes)
+            {
+                row.Disposition[j] = d;
+                row.Request[j] = st;
+                row.Reply[j] = reply;
+                row.ReplyCircuit[j] = circuit;
+            }
+        }
+
+        /// <summary>Walk.Visit: the state with the place, or null when the classes ended (a loop) or were left to Walk
+        /// (too many places).</summary>
+        private State? Visit(State st, List<int> classes, string kind, string node)
+        {
+            if (st.Visits >= MaxVisits) { Fallback(classes); return null; }
+            if (st.HasSeen(kind, node)) { End(st, classes, Disposition.Loop); return null; }
+            return st.Visit(kind, node);
+        }
+
+        /// <summary>Groups classes by a key, in the order keys first appear.</summary>
+        private static List<(TKey Key, List<int> Classes)> Split<TKey>(List<int> classes, Func<int, TKey> key, IEqualityComparer<TKey>? comparer = null)
+            where TKey : notnull
+        {
+            comparer ??= EqualityComparer<TKey>.Default;
+            var groups = new List<(TKey, List<int>)>();
+            Dictionary<TKey, int>? index = null;
+            var lastIndex = -1;
+            foreach (var j in classes)
+            {
+                var k = key(j);
+                if (lastIndex >= 0 && comparer.Equals(k, groups[lastIndex].Item1)) { groups[lastIndex].Item2.Add(j); continue; }
+                index ??= new Dictionary<TKey, int>(comparer);
+                if (!index.TryGetValue(k, out lastIndex))
+                {
+                    lastIndex = groups.Count;
+                    index[k] = lastIndex;
+                    groups.Add((k, []));
+                }
+                groups[lastIndex].Item2.Add(j);
+            }
+            return groups;
+        }
+
+        // ------------------------------------------------------------ the request: the destination varies
+
+        /// <summary>Walk.Nsg for a request at its source: the classes it allows (the others end DeniedByNsg).</summary>
+        public List<int> RequestNsg(State st, List<int> classes, string? name, SecurityRuleDirection direction, string subnetId, string kind, string where)
+        {
+            if (name is null || T.NetworkSecurityGroup(name) is not { } nsg || classes.Count == 0) return classes;
+            st.Nsgs.Add((name, kind, where));
+            var tag = _f.VirtualNetworkTag(subnetId);
+            var allowed = new List<int>(classes.Count);
+            var denied = new List<int>();
+            foreach (var j in classes)
+                (NsgEvaluation.Evaluate(nsg, direction, RequestFlow(j), tag, T.ServiceTags).Allowed ? allowed : denied).Add(j);
+            End(st, denied, Disposition.DeniedByNsg);
+            return allowed;
+        }
+
+        /// <summary>Walk.RouteFrom for a request.</summary>
+        public void RequestRoute(State st, List<int> classes, Subnet subnet, string? senderGateway)
+        {
+            if (classes.Count == 0 || Visit(st, classes, "route", subnet.Id) is not { } visited) return;
+            st = visited.Pass(subnet.Id);
+            var table = _f.Routing.EffectiveRoutes(subnet.Id);
+            foreach (var (r, g) in Split(classes, j => RouteAction.Of(table.Lookup(A(j)))))
+            {
+                if (r.Null) { End(st, g, Disposition.NoRoute); continue; }
+                switch (r.Type)
+                {
+                    case NextHopType.VnetLocal:
+                        RequestDeliverIn(st, g, T.VirtualNetwork(subnet.VirtualNetwork)!);
+                        break;
+                    case NextHopType.VNetPeering or NextHopType.VNetGlobalPeering:
+                        RequestPeering(st, g, subnet.VirtualNetwork, senderGateway);
+                        break;
+                    case NextHopType.Internet:
+                        // A private destination is dropped; the internet itself is Walk's (SNAT, its reply).
+                        Fallback([.. g.Where(j => NsgEvaluation.IsInternet(A(j)))]);
+                        End(st, [.. g.Where(j => !NsgEvaluation.IsInternet(A(j)))], Disposition.NoRoute);
+                        break;
+                    case NextHopType.None:
+                        End(st, g, r.User ? Disposition.NullRouted : Disposition.NoRoute);
+                        break;
+                    case NextHopType.VirtualAppliance:
+                        if (!r.HasIp) End(st, g, Disposition.NoRoute);
+                        else RequestAppliance(st, g, r.Ip, subnet.VirtualNetwork);
+                        break;
+                    case NextHopType.VirtualNetworkGateway:
+                        {
+                            var gw = r.Gateway is { } named ? (named.IndexOf(',') is var comma and >= 0 ? named[..comma] : named).Trim()
+                                : _f.Routing.GatewayRoutes(subnet.VirtualNetwork)?.VpnGateway?.Name;
+                            if (gw is null) End(st, g, Disposition.NoRoute);
+                            else RequestGateway(st, g, gw, senderGateway);
+                            break;
+                        }
+                    default:
+                        Fallback(g);
+                        break;
+                }
+            }
+        }
+
+        private static Subnet? SubnetOf(VirtualNetwork vnet, Ipv4 ip)
+        {
+            Subnet? s = null;
+            foreach (var x in vnet.Subnets)
+                if (x.AddressPrefix.Contains(ip) && (s is null || x.AddressPrefix.Length > s.AddressPrefix.Length)) s = x;
+            return s;
+        }
+
+        private AzureFirewall? FirewallAt(string subnet, Ipv4 address)
+        {
+            foreach (var fw in T.AzureFirewalls)
+                if (fw.Subnet == subnet && fw.PrivateIPAddress == address) return fw;
+            return null;
+        }
+
+        private AzureFirewall? FirewallWithAddress(Ipv4 ip)
+        {
+            foreach (var x in T.AzureFirewalls)
+                if (x.PrivateIPAddress == ip) return x;
+            return null;
+        }
+
+        private NetworkInterface? NicAt(Subnet s, Ipv4 ip)
+        {
+            foreach (var n in T.InterfacesIn(s.Id))
+                if (n.PrivateIPAddress == ip) return n;
+            return null;
+        }
+
+        /// <summary>Walk.DeliverIn and Walk.EnterSubnet for a request: each class enters its own subnet.</summary>
+        private void RequestDeliverIn(State st, List<int> classes, VirtualNetwork vnet)
+        {
+            var none = new List<int>();
+            var denied = new List<int>();
+            var delivered = new List<int>(classes.Count);
+            foreach (var j in classes)
+            {
+                var d = A(j);
+                if (SubnetOf(vnet, d) is not { } s) { none.Add(j); continue; }
+                if (FirewallAt(s.Id, d) is not null) { row.Fallback[j] = true; continue; }
+                row.DestinationSubnet[j] = s;
+                var nic = NicAt(s, d);
+                if (!NsgAllows(s.NetworkSecurityGroup, SecurityRuleDirection.Inbound, s.Id, RequestFlow(j))
+                    || (nic is not null && !NsgAllows(nic.NetworkSecurityGroup, SecurityRuleDirection.Inbound, s.Id, RequestFlow(j))))
+                {
+                    denied.Add(j);
+                    continue;
+                }
+                row.DestinationNic[j] = nic;
+                delivered.Add(j);
+            }
+            End(st, none, Disposition.NoRoute);
+            End(st, denied, Disposition.DeniedByNsg);
+            End(st, delivered, Disposition.Delivered, ReplyFrom.Subnet);
+        }
+
+        private bool NsgAllows(string? name, SecurityRuleDirection direction, string subnetId, Flow flow) =>
+            name is null || T.NetworkSecurityGroup(name) is not { } nsg
+            || NsgEvaluation.Evaluate(nsg, direction, flow, _f.VirtualNetworkTag(subnetId), T.ServiceTags).Allowed;
+
+        /// <summary>Walk.CrossPeering for a request (the source is the sweep's: rule C2 decides once per peering).</summary>
+        private void RequestPeering(State st, List<int> classes, string localVnet, string? senderGateway)
+        {
+            var local = T.VirtualNetwork(localVnet)!;
+            foreach (var (peering, g) in Split(classes, j => (object?)_f.PeeringTo(localVnet, A(j)) ?? NoPeering, ReferenceEqualityComparer.Instance))
+            {
+                var p = peering as VirtualNetworkPeering;
+                if (Crossing(local, p, senderGateway, source, out var end) is not { } remote) { End(st, g, end); continue; }
+                RequestDeliverIn(st.Pass(p!.Name), g, remote);
+            }
+        }
+
+        private static readonly object NoPeering = new();
+
+        /// <summary>Rules C1, C2 and C10 of Walk.CrossPeering for one source address: the remote VNet, or null and how
+        /// the walk ends.</summary>
+        private VirtualNetwork? Crossing(VirtualNetwork local, VirtualNetworkPeering? peering, string? senderGateway, Ipv4 src, out Disposition end)
+        {
+            end = Disposition.NoRoute;
+            if (peering is null || T.VirtualNetwork(peering.RemoteVirtualNetwork) is not { } remote) return null;
+            var reverse = T.ReversePeering(peering);
+            if (reverse is null || !peering.AllowVirtualNetworkAccess || !reverse.AllowVirtualNetworkAccess) return null;
+            var fromServingGateway = senderGateway is { } gname && T.VirtualNetworkGateway(gname)?.VirtualNetwork == local.Name
+                                     && _f.Routing.Transit.HubOf(remote.Name) == local.Name;
+            if (!reverse.AllowForwardedTraffic && !local.Contains(src) && !fromServingGateway)
+            {
+                end = Disposition.ForwardedTrafficBlocked;
+                return null;
+            }
+            return remote;
+        }
+
+        /// <summary>Walk.ToAppliance and Walk.Firewall for a request: an Azure Firewall is followed; an appliance VM,
+        /// and the classes the firewall translates (F4), are Walk's.</summary>
+        private void RequestAppliance(State st, List<int> classes, Ipv4 ip, string fromVnet)
+        {
+            if (FirewallWithAddress(ip) is not { } fw)
+            {
+                if (T.NetworkInterfaces.Any(n => n.PrivateIPAddress == ip)) Fallback(classes);
+                else End(st, classes, Disposition.NoRoute);
+                return;
+            }
+            if (!Reachable(fromVnet, T.Subnet(fw.Subnet)?.VirtualNetwork)) { End(st, classes, Disposition.NoRoute); return; }
+            if (Visit(st, classes, "firewall", fw.Name) is not { } visited) return;
+            st = visited.Pass(fw.Subnet).Pass(fw.Name).WithStateful(fw.Name);
+            var allowed = new List<int>(classes.Count);
+            var denied = new List<int>();
+            var snat = new List<int>();
+            foreach (var j in classes)
+            {
+                if (!FirewallEvaluation.Evaluate(fw, RequestFlow(j), T.ServiceTags).Allowed) denied.Add(j);
+                else if (FirewallEvaluation.Snats(fw, A(j))) snat.Add(j);
+                else allowed.Add(j);
+            }
+            End(st, denied, Disposition.DeniedByFirewall);
+            Fallback(snat);
+            RequestRoute(st, allowed, T.Subnet(fw.Subnet)!, null);
+        }
+
+        private bool Reachable(string fromVnet, string? applianceVnet)
+        {
+            if (applianceVnet is null || applianceVnet == fromVnet) return true;
+            return T.PeeringBetween(fromVnet, applianceVnet) is { } x && T.ReversePeering(x) is { } r && x.AllowVirtualNetworkAccess && r.AllowVirtualNetworkAccess;
+        }
+
+        /// <summary>Walk.GatewayOut for a request: an ExpressRoute connection is followed to its circuit; a VPN tunnel is Walk's.</summary>
+        private void RequestGateway(State st, List<int> classes, string name, string? senderGateway)
+        {
+            if (T.VirtualNetworkGateway(name) is not { } g) { End(st, classes, Disposition.NoRoute); return; }
+            if (Visit(st, classes, "gateway", g.Name) is not { } visited) return;
+            st = visited.Pass(g.Name);
+            var set = _f.Routing.GatewayRoutes(g.VirtualNetwork);
+            // Rule D8 (a packet from the other kind of gateway) stops every route alike.
+            var d8 = senderGateway is { } inbound && T.VirtualNetworkGateway(inbound) is { } from && from.GatewayType != g.GatewayType;
+            // No route, D8, a route without a path and a connection that does not exist all end NoRoute, with nothing passed.
+            foreach (var (connection, grp) in Split(classes, j =>
+                         set is null || d8 || _f.GatewayRouteFor(set, g.Name, A(j)) is not { } route ? "" : sweep.ViaConnection(route) ?? ""))
+            {
+                if (connection.Length == 0 || T.Connection(connection) is not { } conn) { End(st, grp, Disposition.NoRoute); continue; }
+                if (conn.ConnectionType != ConnectionType.ExpressRoute) { Fallback(grp); continue; }
+                if (conn.Peer is { } circuit) RequestCircuit(st.Pass(conn.Name), grp, circuit);
+                else End(st.Pass(conn.Name), grp, Disposition.NoRoute);
+            }
+        }
+
+        private (BgpRibEntry Entry, BgpSpeaker Edge, BgpSpeaker? Owner)? EdgeRoute(string circuit, Ipv4 ip)
+        {
+            foreach (var edge in _f.EdgesOf(circuit))
+                if (_f.RibLookup(edge, ip) is { Best: { } best } e)
+                    return (e, edge, best.PeerAddress is { } pa ? _f.SpeakerAt(edge, pa) : null);
+            return null;
+        }
+
+        /// <summary>Walk.CircuitOut for a request: on-premises behind the circuit without a router modelled; a router is Walk's.</summary>
+        private void RequestCircuit(State st, List<int> classes, string name)
+        {
+            st = st.Pass(name);
+            if (T.IsFailed(new Failure(FailureKind.Circuit, name))) { End(st, classes, Disposition.NoRoute); return; }
+            var delivered = new List<int>(classes.Count);
+            var internet = new List<int>();
+            var none = new List<int>();
+            foreach (var j in classes)
+            {
+                var d = A(j);
+                switch (EdgeRoute(name, d)?.Owner?.Kind)
+                {
+                    case BgpSpeakerKind.Router: row.Fallback[j] = true; break;
+                    case BgpSpeakerKind.CustomerEdge: (NsgEvaluation.IsInternet(d) ? internet : delivered).Add(j); break;
+                    default: none.Add(j); break;
+                }
+            }
+            End(st, none, Disposition.NoRoute);
+            End(st, delivered, Disposition.Delivered, ReplyFrom.Circuit, name);
+            End(st, internet, Disposition.ExitsToInternet, ReplyFrom.Circuit, name);
+        }
+
+        // ------------------------------------------------------------ replies: the source varies, the destination is ours
+
+        /// <summary>The reply of every class whose request got through. A reply reads of its request only the stateful
+        /// devices it passed and the NSGs it evaluated, so requests alike in those (the same lists) share their replies;
+        /// the replies from the destination subnets take their first routing decision by subnet table, and those that
+        /// decision sends to the same firewall go on from there together.</summary>
+        public void Replies(List<int> classes)
+        {
+            var contexts = new Dictionary<(Cons<string>?, HashSet<(string, string, string)>), State>();
+            var firstHops = new Dictionary<(State, RouteAction, string), List<int>>();
+            var firewalls = new Dictionary<(State, AzureFirewall), List<int>>(new FirewallKey());
+            var circuits = new Dictionary<(State, string), List<int>>();
+            var platform = Array.IndexOf(PlatformAddresses, source) >= 0;
+            foreach (var j in classes)
+            {
+                if (row.Fallback[j] || row.Reply[j] == ReplyFrom.None || !row.Disposition[j].IsSuccess()) continue;
+                var own = row.Request[j]!;
+                if (!contexts.TryGetValue((own.Stateful, own.Nsgs), out var request)) contexts[(own.Stateful, own.Nsgs)] = request = own;
+                if (row.Reply[j] == ReplyFrom.Circuit)
+                {
+                    Add(circuits, (request, row.ReplyCircuit[j]!), j);
+                    continue;
+                }
+                // Walk.StartNic / StartSubnetHost at the destination: its own NSGs pass the reply (G1, they passed the
+                // request); then Walk.RouteFrom of its subnet.
+                if (platform) { row.Fallback[j] = true; continue; }
+                var subnet = row.DestinationSubnet[j]!;
+                var r = _f.Routing.EffectiveRoutes(subnet.Id).Lookup(source);
+                var action = RouteAction.Of(r);
+                if (action is { Type: NextHopType.VirtualAppliance, HasIp: true, Null: false } && FirewallWithAddress(action.Ip) is { } fw
+                    && Reachable(subnet.VirtualNetwork, T.Subnet(fw.Subnet)?.VirtualNetwork))
+                    Add(firewalls, (request, fw), j);
+                else Add(firstHops, (request, action, subnet.VirtualNetwork), j);
+            }
+            var fromSubnet = State.Start([]).Visit("route", "\0 the destination's subnet");
+            foreach (var ((request, action, vnet), g) in firstHops) ReplyRoute(request, fromSubnet, g, action, vnet, null);
+            foreach (var ((request, fw), g) in firewalls) ReplyFirewall(request, fromSubnet, g, fw);
+            foreach (var ((request, circuit), g) in circuits) ReplyCircuit(request, State.Start([]), g, circuit);
+
+            static void Add<TKey>(Dictionary<TKey, List<int>> groups, TKey key, int j) where TKey : notnull
+            {
+                if (!groups.TryGetValue(key, out var list)) groups[key] = list = [];
+                list.Add(j);
+            }
+        }
+
+        /// <summary>Firewalls by reference (a record's equality would compare every rule).</summary>
+        private sealed class FirewallKey : IEqualityComparer<(State, AzureFirewall)>
+        {
+            public bool Equals((State, AzureFirewall) x, (State, AzureFirewall) y) => ReferenceEquals(x.Item1, y.Item1) && ReferenceEquals(x.Item2, y.Item2);
+            public int GetHashCode((State, AzureFirewall) k) => HashCode.Combine(k.Item1, System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(k.Item2));
+        }
+
+        private void ReplyEnd(State request, State reply, List<int> classes, bool delivered)
+        {
+            var there = request.DistinctStateful;
+            var back = reply.DistinctStateful;
+            var asymmetric = !(there.Length == back.Length && there.All(back.Contains));
+            foreach (var j in classes)
+            {
+                if (row.Fallback[j]) continue;
+                row.Reaches[j] = delivered;
+                row.Asymmetric[j] = asymmetric;
+            }
+        }
+
+        private State? ReplyVisit(State request, State st, List<int> classes, string kind, string node)
+        {
+            if (st.Visits >= MaxVisits) { Fallback(classes); return null; }
+            if (st.HasSeen(kind, node)) { ReplyEnd(request, st, classes, false); return null; }
+            return st.Visit(kind, node);
+        }
+
+        /// <summary>Walk.RouteFrom for a reply from <paramref name="subnet"/>.</summary>
+        private void ReplyRouteFrom(State request, State st, List<int> classes, Subnet subnet, string? senderGateway)
+        {
+            if (ReplyVisit(request, st, classes, "route", subnet.Id) is not { } visited) return;
+            // A class whose reply routes again from the subnet it started in has looped.
+            var looped = classes.Where(j => row.Reply[j] == ReplyFrom.Subnet && row.DestinationSubnet[j]!.Id == subnet.Id).ToList();
+            if (looped.Count > 0)
+            {
+                ReplyEnd(request, st, looped, false);
+                classes = [.. classes.Except(looped)];
+                if (classes.Count == 0) return;
+            }
+            ReplyRoute(request, visited, classes, RouteAction.Of(_f.Routing.EffectiveRoutes(subnet.Id).Lookup(source)), subnet.VirtualNetwork, senderGateway);
+        }
+
+        private void ReplyRoute(State request, State st, List<int> classes, RouteAction r, string vnet, string? senderGateway)
+        {
+            if (r.Null) { ReplyEnd(request, st, classes, false); return; }
+            switch (r.Type)
+            {
+                case NextHopType.VnetLocal:
+                    ReplyDeliverIn(request, st, classes, T.VirtualNetwork(vnet)!);
+                    break;
+                case NextHopType.VNetPeering or NextHopType.VNetGlobalPeering:
+                    {
+                        var local = T.VirtualNetwork(vnet)!;
+                        var peering = _f.PeeringTo(vnet, source);
+                        var through = new List<int>(classes.Count);
+                        var blocked = new List<int>();
+                        VirtualNetwork? remote = null;
+                        foreach (var j in classes)
+                        {
+                            var x = Crossing(local, peering, senderGateway, A(j), out _);
+                            if (x is null) blocked.Add(j); else { through.Add(j); remote = x; }
+                        }
+                        ReplyEnd(request, st, blocked, false);
+                        if (remote is not null) ReplyDeliverIn(request, st, through, remote);
+                        break;
+                    }
+                case NextHopType.Internet:
+                    if (NsgEvaluation.IsInternet(source)) Fallback(classes); else ReplyEnd(request, st, classes, false);
+                    break;
+                case NextHopType.None:
+                    ReplyEnd(request, st, classes, false);
+                    break;
+                case NextHopType.VirtualAppliance:
+                    if (!r.HasIp) ReplyEnd(request, st, classes, false);
+                    else ReplyAppliance(request, st, classes, r.Ip, vnet);
+                    break;
+                default:
+                    Fallback(classes);
+                    break;
+            }
+        }
+
+        private void ReplyDeliverIn(State request, State st, List<int> classes, VirtualNetwork vnet)
+        {
+            if (SubnetOf(vnet, source) is not { } s) { ReplyEnd(request, st, classes, false); return; }
+            if (FirewallAt(s.Id, source) is not null) { Fallback(classes); return; }
+            var nic = NicAt(s, source);
+            var allowed = ReplyNsg(request, st, classes, s.NetworkSecurityGroup, SecurityRuleDirection.Inbound, s.Id, "subnet", s.Id);
+            if (nic is not null)
+                allowed = ReplyNsg(request, st, allowed, nic.NetworkSecurityGroup, SecurityRuleDirection.Inbound, s.Id, "NIC", nic.Name);
+            ReplyEnd(request, st, allowed, true);
+        }
+
+        /// <summary>Walk.Nsg for a reply: passed when the request passed it (G1), else evaluated for each class's source.</summary>
+        private List<int> ReplyNsg(State request, State st, List<int> classes, string? name, SecurityRuleDirection direction, string subnetId, string kind, string where)
+        {
+            if (name is null || T.NetworkSecurityGroup(name) is not { } nsg || classes.Count == 0) return classes;
+            if (request.Nsgs.Contains((name, kind, where))) return classes;
+            var allowed = new List<int>(classes.Count);
+            var denied = new List<int>();
+            var tag = _f.VirtualNetworkTag(subnetId);
+            foreach (var j in classes)
+            {
+                // The destination's own NSGs passed this class's request.
+                var own = row.Reply[j] == ReplyFrom.Subnet && (kind == "subnet" ? row.DestinationSubnet[j]!.Id == where : row.DestinationNic[j]?.Name == where);
+                (own || NsgEvaluation.Evaluate(nsg, direction, ReplyFlow(j), tag, T.ServiceTags).Allowed ? allowed : denied).Add(j);
+            }
+            ReplyEnd(request, st, denied, false);
+            return allowed;
+        }
+
+        private void ReplyAppliance(State request, State st, List<int> classes, Ipv4 ip, string fromVnet)
+        {
+            if (FirewallWithAddress(ip) is not { } fw)
+            {
+                if (T.NetworkInterfaces.Any(n => n.PrivateIPAddress == ip)) Fallback(classes);
+                else ReplyEnd(request, st, classes, false);
+                return;
+            }
+            if (!Reachable(fromVnet, T.Subnet(fw.Subnet)?.VirtualNetwork)) { ReplyEnd(request, st, classes, false); return; }
+            ReplyFirewall(request, st, classes, fw);
+        }
+
+        /// <summary>Walk.Firewall for a reply: passed when the request passed it (H3), else its rules for each class's source.</summary>
+        private void ReplyFirewall(State request, State st, List<int> classes, AzureFirewall fw)
+        {
+            if (ReplyVisit(request, st, classes, "firewall", fw.Name) is not { } visited) return;
+            st = visited.WithStateful(fw.Name);
+            var allowed = classes;
+            if (!Cons<string>.Contains(request.Stateful, fw.Name))
+            {
+                allowed = new List<int>(classes.Count);
+                var denied = new List<int>();
+                foreach (var j in classes)
+                    (FirewallEvaluation.Evaluate(fw, ReplyFlow(j), T.ServiceTags).Allowed ? allowed : denied).Add(j);
+                ReplyEnd(request, st, denied, false);
+            }
+            if (allowed.Count > 0) ReplyRouteFrom(request, st, allowed, T.Subnet(fw.Subnet)!, null);
+        }
+
+        /// <summary>Walk.CircuitIn and Walk.GatewayIn for a reply from on-premises behind a circuit.</summary>
+        private void ReplyCircuit(State request, State st, List<int> classes, string name)
+        {
+            if (ReplyVisit(request, st, classes, "circuit", name) is not { } visited) return;
+            if (T.IsFailed(new Failure(FailureKind.Circuit, name))) { ReplyEnd(request, visited, classes, false); return; }
+            if (EdgeRoute(name, source) is not { Owner: { Kind: BgpSpeakerKind.ExpressRouteGateway } owner })
+            {
+                ReplyEnd(request, visited, classes, false);
+                return;
+            }
+            var gw = T.VirtualNetworkGateway(owner.Name)!;
+            ReplyRouteFrom(request, visited, classes, T.Subnet(gw.Subnet)!, gw.Name);
+        }
+    }
+}

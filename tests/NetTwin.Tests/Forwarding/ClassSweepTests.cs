@@ -1,0 +1,98 @@
+using NetTwin.Bench;
+using NetTwin.Formats.Yaml;
+using NetTwin.Forwarding;
+using NetTwin.Ipsec;
+using NetTwin.Model;
+using NetTwin.Tests.Scale;
+using NetTwin.Tests.Support;
+
+namespace NetTwin.Tests.Forwarding;
+
+/// <summary>The matrix's sweep (ClassSweep: each source's destination classes taken through the estate together)
+/// gives every cell the traces give (Reachability.MatrixByTrace: one Forwarder.Trace per cell): same ranges,
+/// dispositions, reach, symmetry and paths, on every example, the generated estates and their variants (peering flags
+/// flipped, routes to None or the gateway, route tables moved, NSG rules removed), for several protocols and ports.</summary>
+public class ClassSweepTests
+{
+    public static TheoryData<string> Examples() => ["s0-proxy-tunnel", "s1-vpn-over-er", "s2-ipsec-backup", "s3-third-parties", "s4-vnet-to-vnet"];
+
+    private static readonly (TransportProtocol Protocol, int Port)[] Services =
+        [(TransportProtocol.Tcp, 443), (TransportProtocol.Tcp, 22), (TransportProtocol.Udp, 53), (TransportProtocol.Icmp, 0), (TransportProtocol.Any, 8080)];
+
+    [Theory]
+    [MemberData(nameof(Examples))]
+    public void TheSweptMatrixIsTheTracedOneOnEveryExample(string example)
+    {
+        var t = TopologyLoader.Load(Nt.Example(example));
+        foreach (var (protocol, port) in Services) AssertSame(t, protocol, port);
+    }
+
+    [Theory]
+    [MemberData(nameof(Examples))]
+    public void TheSweptMatrixIsTheTracedOneOnEveryVariantOfEveryExample(string example)
+    {
+        foreach (var (name, after) in WhatIfEquivalence.Mutations(TopologyLoader.Load(Nt.Example(example))))
+            AssertSame(after, TransportProtocol.Tcp, 443, name);
+    }
+
+    [Fact]
+    public void TheSweptMatrixIsTheTracedOneOnTheSmallGeneratedEstate() => Nt.WithEstate(folder =>
+    {
+        var t = TopologyLoader.Load(folder);
+        foreach (var (protocol, port) in Services) AssertSame(t, protocol, port);
+        // Most cells are swept, not traced: the sweep follows the estate's spokes, firewall, peerings and circuit.
+        var (swept, traced) = Coverage(t);
+        Assert.True(swept > 20 * traced, $"{swept} cells swept, {traced} traced");
+    });
+
+    [Fact]
+    public void TheSweptMatrixIsTheTracedOneOnEveryVariantOfTheSmallGeneratedEstate() => Nt.WithEstate(folder =>
+    {
+        foreach (var (name, after) in WhatIfEquivalence.Mutations(TopologyLoader.Load(folder))) AssertSame(after, TransportProtocol.Tcp, 443, name);
+    });
+
+    [Fact]
+    public void TheSweptMatrixIsTheTracedOneOnATwoHubGeneratedEstate() =>
+        Nt.WithEstate(EstateSpec.Small with { Name = "two-hubs", Regions = 2, Spokes = 6, VpnSites = 4, RouteTables = 6 },
+            folder => AssertSame(TopologyLoader.Load(folder), TransportProtocol.Tcp, 443));
+
+    [Fact]
+    public void TheSweptMatrixIsTheTracedOneWhenTheCircuitIsFailed() => Nt.WithEstate(folder =>
+    {
+        var t = TopologyLoader.Load(folder);
+        var failed = t with { Failures = [.. t.Failures, .. t.ExpressRouteCircuits.Select(c => new Failure(FailureKind.Circuit, c.Name))] };
+        AssertSame(failed, TransportProtocol.Tcp, 443);
+    });
+
+    private static void AssertSame(Topology t, TransportProtocol protocol, int port, string? variant = null)
+    {
+        var f = new Forwarder(Planes.Compute(t));
+        var destinations = Reachability.Destinations(f);
+        var swept = Reachability.MatrixBySource(f, destinations, protocol, port).SelectMany(r => r).Select(Show).ToList();
+        var traced = Reachability.MatrixByTrace(f, destinations, protocol, port).SelectMany(r => r).Select(Show).ToList();
+        Assert.True(traced.Count > 0 || Reachability.WorkloadSubnets(t).Count == 0);
+        for (var i = 0; i < Math.Min(swept.Count, traced.Count); i++)
+            Assert.True(traced[i] == swept[i], $"{variant} {protocol}/{port}: cell {i}\ntraced {traced[i]}\nswept  {swept[i]}");
+        Assert.Equal(traced.Count, swept.Count);
+    }
+
+    private static string Show(MatrixCell c) =>
+        $"{c.From} -> {c.To} {c.Range} {c.Disposition} reaches {c.Reaches} asymmetric {c.Asymmetric} [{string.Join(" > ", c.Path)}]";
+
+    private static (int Swept, int Traced) Coverage(Topology t)
+    {
+        var f = new Forwarder(Planes.Compute(t)) { HopTexts = false, Hops = false };
+        var destinations = Reachability.Destinations(f);
+        var nics = t.NetworkInterfaces.OrderBy(n => n.PrivateIPAddress).ToList();
+        var addresses = destinations.SelectMany(d => d.Classes.Select(c => Endpoints.Of(t, c.First).Address)).ToArray();
+        var sweep = new ClassSweep(f, addresses, TransportProtocol.Tcp, 443);
+        int swept = 0, traced = 0;
+        foreach (var s in Reachability.WorkloadSubnets(t))
+        {
+            var classes = Enumerable.Range(0, addresses.Length).ToList();
+            var row = sweep.Row(Endpoints.Resolve(t, s.Id), classes);
+            foreach (var j in classes) if (row.Fallback[j]) traced++; else swept++;
+        }
+        return (swept, traced);
+    }
+}
