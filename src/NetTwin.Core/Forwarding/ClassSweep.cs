@@ -104,34 +104,60 @@ internal sealed class ClassSweep
         public readonly bool[] Fallback = new bool[n];
         internal readonly State?[] Request = new State?[n];
         public readonly Subnet?[] DestinationSubnet = new Subnet?[n];
+        internal readonly Landing?[] Landing = new Landing?[n];
         public readonly NetworkInterface?[] DestinationNic = new NetworkInterface?[n];
         internal readonly ReplyFrom[] Reply = new ReplyFrom[n];
         internal readonly string?[] ReplyCircuit = new string?[n];
 
-        /// <summary>The request's devices, each once, in order (Trace.Devices), without <paramref name="except"/>.</summary>
-        public List<string> Devices(int j, string except)
+        /// <summary>Clears the results for another source (a row's arrays are reused: a row of the largest estate is
+        /// 20,000 classes, and fresh arrays for each of 10,000 rows would be gigabytes of garbage).</summary>
+        public void Clear()
         {
-            var group = Request[j]!.DistinctDevices;
-            var list = new List<string>(group.Length + 3);
-            foreach (var d in group)
-                if (d != except) list.Add(d);
-            if (DestinationSubnet[j] is { } s) Add(list, s.Id, group, except);
-            if (DestinationNic[j] is { } nic) { Add(list, nic.Name, group, except); Add(list, nic.VirtualMachine, group, except); }
-            return list;
+            Array.Clear(Disposition); Array.Clear(Reaches); Array.Clear(Asymmetric); Array.Clear(Fallback); Array.Clear(Request);
+            Array.Clear(DestinationSubnet); Array.Clear(Landing); Array.Clear(DestinationNic); Array.Clear(Reply); Array.Clear(ReplyCircuit);
+            _shared.Clear();
+        }
 
-            static void Add(List<string> l, string? n, ImmutableArray<string> group, string except)
-            {
-                if (!string.IsNullOrEmpty(n) && n != except && !group.Contains(n) && !l.Contains(n)) l.Add(n);
-            }
+        private readonly Dictionary<(State, string), string[]> _shared = [];
+
+        /// <summary>The request's devices, each once, in order (Trace.Devices), without <paramref name="except"/>. Classes
+        /// whose request passed only their group's devices share one array.</summary>
+        public string[] Devices(int j, string except)
+        {
+            var st = Request[j]!;
+            var group = st.DistinctDevices;
+            string? a = DestinationSubnet[j]?.Id, b = DestinationNic[j]?.Name, c = DestinationNic[j]?.VirtualMachine;
+            a = Own(a, group, except); b = Own(b, group, except); c = Own(c, group, except);
+            if (b == a) b = null;
+            if (c == a || c == b) c = null;
+            if (a is null && b is null && c is null && _shared.TryGetValue((st, except), out var known)) return known;
+            var n = 0;
+            foreach (var d in group) if (d != except) n++;
+            var path = new string[n + (a is null ? 0 : 1) + (b is null ? 0 : 1) + (c is null ? 0 : 1)];
+            var i = 0;
+            foreach (var d in group) if (d != except) path[i++] = d;
+            if (a is not null) path[i++] = a;
+            if (b is not null) path[i++] = b;
+            if (c is not null) path[i] = c;
+            if (a is null && b is null && c is null) _shared[(st, except)] = path;
+            return path;
+
+            static string? Own(string? n, ImmutableArray<string> group, string except) =>
+                string.IsNullOrEmpty(n) || n == except || group.Contains(n) ? null : n;
         }
     }
+
+    [ThreadStatic] private static RowResult? t_row;
 
     /// <summary>The verdicts of <paramref name="source"/> (resolved as <see cref="Endpoints.Resolve"/> does) towards the
     /// classes <paramref name="classes"/>; classes marked <see cref="RowResult.Fallback"/> are left to the caller.</summary>
     public RowResult Row(Endpoint source, List<int> classes)
     {
-        var row = new RowResult(_addr.Length);
-        var run = new Run(this, row, source.Address);
+        // One row's arrays per thread, reused (the caller reads a row before it asks for the next).
+        var row = t_row is { } reuse && reuse.Disposition.Length == _addr.Length ? reuse : t_row = new RowResult(_addr.Length);
+        row.Clear();
+        var sourceSubnet = source.Kind == EndpointKind.Nic ? T.NetworkInterface(source.Node)?.Subnet ?? "" : source.Node;
+        var run = new Run(this, row, source.Address, sourceSubnet);
         var st = State.Start([]);
         switch (source.Kind)
         {
@@ -198,8 +224,112 @@ internal sealed class ClassSweep
         return false;
     }
 
+    // ---------------------------------------------------------------- what does not depend on the source
+
+    // Per class, what a step decides from the class's address alone: made by the first row that asks, then read by
+    // every other (a reference or a byte written whole, so rows on other threads see it made or not at all).
+
+    /// <summary>Where a class lands in a VNet (Walk.DeliverIn and Walk.EnterSubnet): its subnet, a firewall at its
+    /// address, the NIC holding it.</summary>
+    internal sealed record Landing(VirtualNetwork Vnet, Subnet? Subnet, bool Firewall, NetworkInterface? Nic,
+        NetworkSecurityGroup? SubnetNsg, NetworkSecurityGroup? NicNsg, EffectiveRouteTable? Table, Func<Ipv4, bool>? Tag);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<EffectiveRouteTable, RouteAction[]> _tables = new(ReferenceEqualityComparer.Instance);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, object?[]> _peerings = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string?[]> _gateways = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> _circuits = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(AzureFirewall, string), byte[]> _firewalls = new(new FirewallSignature());
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<AzureFirewall, byte[]> _snats = new(ReferenceEqualityComparer.Instance);
+    private Landing?[]? _landings;
+
+    private sealed class FirewallSignature : IEqualityComparer<(AzureFirewall, string)>
+    {
+        public bool Equals((AzureFirewall, string) x, (AzureFirewall, string) y) => ReferenceEquals(x.Item1, y.Item1) && x.Item2 == y.Item2;
+        public int GetHashCode((AzureFirewall, string) k) => HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(k.Item1), k.Item2);
+    }
+
+    /// <summary>What a table (of a subnet that is not a row's source: a firewall's, a gateway's) does with each class.</summary>
+    private RouteAction[] TableActions(EffectiveRouteTable table) => _tables.GetOrAdd(table, static (t, addr) =>
+    {
+        var a = new RouteAction[addr.Length];
+        for (var j = 0; j < addr.Length; j++) a[j] = RouteAction.Of(t.Lookup(addr[j]));
+        return a;
+    }, _addr);
+
+    private static readonly object NoPeering = new();
+
+    /// <summary>Forwarder.PeeringTo for a class (NoPeering when none).</summary>
+    private object PeeringFor(string localVnet, int j)
+    {
+        // A spoke has a peering or two: asked directly, it needs no array per spoke.
+        if (T.PeeringsFrom(localVnet).Count <= 4) return (object?)_f.PeeringTo(localVnet, _addr[j]) ?? NoPeering;
+        var memo = _peerings.GetOrAdd(localVnet, static (_, n) => new object?[n], _addr.Length);
+        return memo[j] ??= (object?)_f.PeeringTo(localVnet, _addr[j]) ?? NoPeering;
+    }
+
+    private Landing LandingIn(VirtualNetwork vnet, int j)
+    {
+        var memo = _landings ?? Interlocked.CompareExchange(ref _landings, new Landing?[_addr.Length], null) ?? _landings!;
+        if (memo[j] is { } known && ReferenceEquals(known.Vnet, vnet)) return known;
+        var d = _addr[j];
+        Subnet? s = null;
+        foreach (var x in vnet.Subnets)
+            if (x.AddressPrefix.Contains(d) && (s is null || x.AddressPrefix.Length > s.AddressPrefix.Length)) s = x;
+        var nic = s is null ? null : T.InterfacesIn(s.Id).FirstOrDefault(n => n.PrivateIPAddress == d);
+        var landing = new Landing(vnet, s, s is not null && T.AzureFirewalls.Any(fw => fw.Subnet == s.Id && fw.PrivateIPAddress == d), nic,
+            s?.NetworkSecurityGroup is { } sn ? T.NetworkSecurityGroup(sn) : null, nic?.NetworkSecurityGroup is { } nn ? T.NetworkSecurityGroup(nn) : null,
+            s is null ? null : _f.Routing.EffectiveRoutes(s.Id), s is null ? null : _f.VirtualNetworkTag(s.Id));
+        memo[j] = landing;
+        return landing;
+    }
+
+    /// <summary>The connection gateway <paramref name="g"/>'s route for a class goes over ("" when it has no route or no path).</summary>
+    private string GatewayConnection(GatewayRouteSet set, string gateway, int j)
+    {
+        var memo = _gateways.GetOrAdd(gateway, static (_, n) => new string?[n], _addr.Length);
+        return memo[j] ??= _f.GatewayRouteFor(set, gateway, _addr[j]) is { } route ? ViaConnection(route) ?? "" : "";
+    }
+
+    /// <summary>Who owns a circuit's edge's best path for a class (Walk.CircuitOut): 1 nobody / no path, 2 a router, 3 a
+    /// customer edge (no router modelled), 4 another speaker.</summary>
+    private byte CircuitOwner(string circuit, int j)
+    {
+        var memo = _circuits.GetOrAdd(circuit, static (_, n) => new byte[n], _addr.Length);
+        if (memo[j] != 0) return memo[j];
+        byte kind = 1;
+        foreach (var edge in _f.EdgesOf(circuit))
+            if (_f.RibLookup(edge, _addr[j]) is { Best: { } best })
+            {
+                kind = (best.PeerAddress is { } pa ? _f.SpeakerAt(edge, pa) : null)?.Kind switch
+                {
+                    null => 1,
+                    BgpSpeakerKind.Router => 2,
+                    BgpSpeakerKind.CustomerEdge => 3,
+                    _ => 4,
+                };
+                break;
+            }
+        return memo[j] = kind;
+    }
+
+    /// <summary>A firewall's verdict for a class from a source whose rules are <paramref name="signature"/> (which rules
+    /// match the flow but for its destination: FirewallEvaluation.SourceMatches).</summary>
+    private bool FirewallAllows(AzureFirewall fw, bool[] matches, string signature, int j)
+    {
+        var memo = _firewalls.GetOrAdd((fw, signature), static (_, n) => new byte[n], _addr.Length);
+        if (memo[j] == 0) memo[j] = FirewallEvaluation.AllowedTo(fw, matches, _addr[j], T.ServiceTags) ? (byte)2 : (byte)1;
+        return memo[j] == 2;
+    }
+
+    private bool FirewallSnats(AzureFirewall fw, int j)
+    {
+        var memo = _snats.GetOrAdd(fw, static (_, n) => new byte[n], _addr.Length);
+        if (memo[j] == 0) memo[j] = FirewallEvaluation.Snats(fw, _addr[j]) ? (byte)2 : (byte)1;
+        return memo[j] == 2;
+    }
+
     /// <summary>One source's sweep: the request over the classes, then the replies grouped by where they start.</summary>
-    private sealed class Run(ClassSweep sweep, RowResult row, Ipv4 source)
+    private sealed class Run(ClassSweep sweep, RowResult row, Ipv4 source, string sourceSubnet)
     {
         private readonly Forwarder _f = sweep._f;
         private Topology T => _f.Topology;
@@ -234,27 +364,37 @@ internal sealed class ClassSweep
             return st.Visit(kind, node);
         }
 
-        /// <summary>Groups classes by a key, in the order keys first appear.</summary>
+        /// <summary>Groups classes by a key, in the order keys first appear; each group's list made at its size.</summary>
         private static List<(TKey Key, List<int> Classes)> Split<TKey>(List<int> classes, Func<int, TKey> key, IEqualityComparer<TKey>? comparer = null)
             where TKey : notnull
         {
             comparer ??= EqualityComparer<TKey>.Default;
-            var groups = new List<(TKey, List<int>)>();
+            var keys = new List<TKey>();
+            var counts = new List<int>();
+            var of = System.Buffers.ArrayPool<int>.Shared.Rent(classes.Count);
             Dictionary<TKey, int>? index = null;
-            var lastIndex = -1;
-            foreach (var j in classes)
+            var last = -1;
+            for (var i = 0; i < classes.Count; i++)
             {
-                var k = key(j);
-                if (lastIndex >= 0 && comparer.Equals(k, groups[lastIndex].Item1)) { groups[lastIndex].Item2.Add(j); continue; }
-                index ??= new Dictionary<TKey, int>(comparer);
-                if (!index.TryGetValue(k, out lastIndex))
+                var k = key(classes[i]);
+                if (last < 0 || !comparer.Equals(k, keys[last]))
                 {
-                    lastIndex = groups.Count;
-                    index[k] = lastIndex;
-                    groups.Add((k, []));
+                    index ??= new Dictionary<TKey, int>(comparer);
+                    if (!index.TryGetValue(k, out last))
+                    {
+                        last = keys.Count;
+                        index[k] = last;
+                        keys.Add(k);
+                        counts.Add(0);
+                    }
                 }
-                groups[lastIndex].Item2.Add(j);
+                of[i] = last;
+                counts[last]++;
             }
+            var groups = new List<(TKey, List<int>)>(keys.Count);
+            for (var g = 0; g < keys.Count; g++) groups.Add((keys[g], new List<int>(counts[g])));
+            for (var i = 0; i < classes.Count; i++) groups[of[i]].Item2.Add(classes[i]);
+            System.Buffers.ArrayPool<int>.Shared.Return(of);
             return groups;
         }
 
@@ -280,7 +420,9 @@ internal sealed class ClassSweep
             if (classes.Count == 0 || Visit(st, classes, "route", subnet.Id) is not { } visited) return;
             st = visited.Pass(subnet.Id);
             var table = _f.Routing.EffectiveRoutes(subnet.Id);
-            foreach (var (r, g) in Split(classes, j => RouteAction.Of(table.Lookup(A(j)))))
+            // The source's own table is the row's; another subnet's (a firewall's) answers the same for every row.
+            var shared = subnet.Id == sourceSubnet ? null : sweep.TableActions(table);
+            foreach (var (r, g) in Split(classes, j => shared is null ? RouteAction.Of(table.Lookup(A(j))) : shared[j]))
             {
                 if (r.Null) { End(st, g, Disposition.NoRoute); continue; }
                 switch (r.Type)
@@ -355,13 +497,14 @@ internal sealed class ClassSweep
             var delivered = new List<int>(classes.Count);
             foreach (var j in classes)
             {
-                var d = A(j);
-                if (SubnetOf(vnet, d) is not { } s) { none.Add(j); continue; }
-                if (FirewallAt(s.Id, d) is not null) { row.Fallback[j] = true; continue; }
+                var landing = sweep.LandingIn(vnet, j);
+                if (landing.Subnet is not { } s) { none.Add(j); continue; }
+                if (landing.Firewall) { row.Fallback[j] = true; continue; }
                 row.DestinationSubnet[j] = s;
-                var nic = NicAt(s, d);
-                if (!NsgAllows(s.NetworkSecurityGroup, SecurityRuleDirection.Inbound, s.Id, RequestFlow(j))
-                    || (nic is not null && !NsgAllows(nic.NetworkSecurityGroup, SecurityRuleDirection.Inbound, s.Id, RequestFlow(j))))
+                row.Landing[j] = landing;
+                var nic = landing.Nic;
+                if ((landing.SubnetNsg is { } sn && !NsgEvaluation.Evaluate(sn, SecurityRuleDirection.Inbound, RequestFlow(j), landing.Tag!, T.ServiceTags).Allowed)
+                    || (landing.NicNsg is { } nn && !NsgEvaluation.Evaluate(nn, SecurityRuleDirection.Inbound, RequestFlow(j), landing.Tag!, T.ServiceTags).Allowed))
                 {
                     denied.Add(j);
                     continue;
@@ -374,15 +517,11 @@ internal sealed class ClassSweep
             End(st, delivered, Disposition.Delivered, ReplyFrom.Subnet);
         }
 
-        private bool NsgAllows(string? name, SecurityRuleDirection direction, string subnetId, Flow flow) =>
-            name is null || T.NetworkSecurityGroup(name) is not { } nsg
-            || NsgEvaluation.Evaluate(nsg, direction, flow, _f.VirtualNetworkTag(subnetId), T.ServiceTags).Allowed;
-
         /// <summary>Walk.CrossPeering for a request (the source is the sweep's: rule C2 decides once per peering).</summary>
         private void RequestPeering(State st, List<int> classes, string localVnet, string? senderGateway)
         {
             var local = T.VirtualNetwork(localVnet)!;
-            foreach (var (peering, g) in Split(classes, j => (object?)_f.PeeringTo(localVnet, A(j)) ?? NoPeering, ReferenceEqualityComparer.Instance))
+            foreach (var (peering, g) in Split(classes, j => sweep.PeeringFor(localVnet, j), ReferenceEqualityComparer.Instance))
             {
                 var p = peering as VirtualNetworkPeering;
                 if (Crossing(local, p, senderGateway, source, out var end) is not { } remote) { End(st, g, end); continue; }
@@ -390,11 +529,10 @@ internal sealed class ClassSweep
             }
         }
 
-        private static readonly object NoPeering = new();
-
         /// <summary>Rules C1, C2 and C10 of Walk.CrossPeering for one source address: the remote VNet, or null and how
         /// the walk ends.</summary>
-        private VirtualNetwork? Crossing(VirtualNetwork local, VirtualNetworkPeering? peering, string? senderGateway, Ipv4 src, out Disposition end)
+        private VirtualNetwork? Crossing(VirtualNetwork local, VirtualNetworkPeering? peering, string? senderGateway, Ipv4 src, out Disposition end,
+            bool? sourceInLocal = null)
         {
             end = Disposition.NoRoute;
             if (peering is null || T.VirtualNetwork(peering.RemoteVirtualNetwork) is not { } remote) return null;
@@ -402,7 +540,7 @@ internal sealed class ClassSweep
             if (reverse is null || !peering.AllowVirtualNetworkAccess || !reverse.AllowVirtualNetworkAccess) return null;
             var fromServingGateway = senderGateway is { } gname && T.VirtualNetworkGateway(gname)?.VirtualNetwork == local.Name
                                      && _f.Routing.Transit.HubOf(remote.Name) == local.Name;
-            if (!reverse.AllowForwardedTraffic && !local.Contains(src) && !fromServingGateway)
+            if (!reverse.AllowForwardedTraffic && !(sourceInLocal ?? local.Contains(src)) && !fromServingGateway)
             {
                 end = Disposition.ForwardedTrafficBlocked;
                 return null;
@@ -421,15 +559,18 @@ internal sealed class ClassSweep
                 return;
             }
             if (!Reachable(fromVnet, T.Subnet(fw.Subnet)?.VirtualNetwork)) { End(st, classes, Disposition.NoRoute); return; }
-            if (Visit(st, classes, "firewall", fw.Name) is not { } visited) return;
+            if (classes.Count == 0 || Visit(st, classes, "firewall", fw.Name) is not { } visited) return;
             st = visited.Pass(fw.Subnet).Pass(fw.Name).WithStateful(fw.Name);
             var allowed = new List<int>(classes.Count);
             var denied = new List<int>();
             var snat = new List<int>();
+            // Which rules the source, protocol and port already rule out: the verdict per class is then the source's.
+            var matches = FirewallEvaluation.SourceMatches(fw, RequestFlow(classes[0]), T.ServiceTags);
+            var signature = string.Concat(matches.Select(m => m ? '1' : '0'));
             foreach (var j in classes)
             {
-                if (!FirewallEvaluation.Evaluate(fw, RequestFlow(j), T.ServiceTags).Allowed) denied.Add(j);
-                else if (FirewallEvaluation.Snats(fw, A(j))) snat.Add(j);
+                if (!sweep.FirewallAllows(fw, matches, signature, j)) denied.Add(j);
+                else if (sweep.FirewallSnats(fw, j)) snat.Add(j);
                 else allowed.Add(j);
             }
             End(st, denied, Disposition.DeniedByFirewall);
@@ -453,8 +594,7 @@ internal sealed class ClassSweep
             // Rule D8 (a packet from the other kind of gateway) stops every route alike.
             var d8 = senderGateway is { } inbound && T.VirtualNetworkGateway(inbound) is { } from && from.GatewayType != g.GatewayType;
             // No route, D8, a route without a path and a connection that does not exist all end NoRoute, with nothing passed.
-            foreach (var (connection, grp) in Split(classes, j =>
-                         set is null || d8 || _f.GatewayRouteFor(set, g.Name, A(j)) is not { } route ? "" : sweep.ViaConnection(route) ?? ""))
+            foreach (var (connection, grp) in Split(classes, j => set is null || d8 ? "" : sweep.GatewayConnection(set, g.Name, j)))
             {
                 if (connection.Length == 0 || T.Connection(connection) is not { } conn) { End(st, grp, Disposition.NoRoute); continue; }
                 if (conn.ConnectionType != ConnectionType.ExpressRoute) { Fallback(grp); continue; }
@@ -481,11 +621,10 @@ internal sealed class ClassSweep
             var none = new List<int>();
             foreach (var j in classes)
             {
-                var d = A(j);
-                switch (EdgeRoute(name, d)?.Owner?.Kind)
+                switch (sweep.CircuitOwner(name, j))
                 {
-                    case BgpSpeakerKind.Router: row.Fallback[j] = true; break;
-                    case BgpSpeakerKind.CustomerEdge: (NsgEvaluation.IsInternet(d) ? internet : delivered).Add(j); break;
+                    case 2: row.Fallback[j] = true; break;
+                    case 3: (NsgEvaluation.IsInternet(A(j)) ? internet : delivered).Add(j); break;
                     default: none.Add(j); break;
                 }
             }
@@ -503,15 +642,20 @@ internal sealed class ClassSweep
         public void Replies(List<int> classes)
         {
             var contexts = new Dictionary<(Cons<string>?, HashSet<(string, string, string)>), State>();
-            var firstHops = new Dictionary<(State, RouteAction, string), List<int>>();
-            var firewalls = new Dictionary<(State, AzureFirewall), List<int>>(new FirewallKey());
+            var firstHops = new Dictionary<(State, RouteAction, VirtualNetwork), List<int>>(new FirstHopKey());
             var circuits = new Dictionary<(State, string), List<int>>();
             var platform = Array.IndexOf(PlatformAddresses, source) >= 0;
+            // The source's address in the layers of the destinations' tables, asked once per layer.
+            var layerAnswers = new Dictionary<object, (EffectiveRoute Route, int GatewayIndex)?>(ReferenceEqualityComparer.Instance);
+            State? lastOwn = null, lastRequest = null;
             foreach (var j in classes)
             {
                 if (row.Fallback[j] || row.Reply[j] == ReplyFrom.None || !row.Disposition[j].IsSuccess()) continue;
                 var own = row.Request[j]!;
-                if (!contexts.TryGetValue((own.Stateful, own.Nsgs), out var request)) contexts[(own.Stateful, own.Nsgs)] = request = own;
+                State? request;
+                if (ReferenceEquals(own, lastOwn)) request = lastRequest!;
+                else if (!contexts.TryGetValue((own.Stateful, own.Nsgs), out request)) contexts[(own.Stateful, own.Nsgs)] = request = own;
+                (lastOwn, lastRequest) = (own, request);
                 if (row.Reply[j] == ReplyFrom.Circuit)
                 {
                     Add(circuits, (request, row.ReplyCircuit[j]!), j);
@@ -520,16 +664,21 @@ internal sealed class ClassSweep
                 // Walk.StartNic / StartSubnetHost at the destination: its own NSGs pass the reply (G1, they passed the
                 // request); then Walk.RouteFrom of its subnet.
                 if (platform) { row.Fallback[j] = true; continue; }
-                var subnet = row.DestinationSubnet[j]!;
-                var r = _f.Routing.EffectiveRoutes(subnet.Id).Lookup(source);
-                var action = RouteAction.Of(r);
-                if (action is { Type: NextHopType.VirtualAppliance, HasIp: true, Null: false } && FirewallWithAddress(action.Ip) is { } fw
-                    && Reachable(subnet.VirtualNetwork, T.Subnet(fw.Subnet)?.VirtualNetwork))
-                    Add(firewalls, (request, fw), j);
-                else Add(firstHops, (request, action, subnet.VirtualNetwork), j);
+                var landing = row.Landing[j]!;
+                Add(firstHops, (request, RouteAction.Of(landing.Table!.Lookup(source, layerAnswers)), landing.Vnet), j);
             }
+            // The first hops that reach the same firewall go on together from there.
+            var firewalls = new Dictionary<(State, AzureFirewall), List<int>>(new FirewallKey());
             var fromSubnet = State.Start([]).Visit("route", "\0 the destination's subnet");
-            foreach (var ((request, action, vnet), g) in firstHops) ReplyRoute(request, fromSubnet, g, action, vnet, null);
+            foreach (var ((request, action, vnet), g) in firstHops)
+            {
+                if (action is { Type: NextHopType.VirtualAppliance, HasIp: true, Null: false } && FirewallWithAddress(action.Ip) is { } fw
+                    && Reachable(vnet.Name, T.Subnet(fw.Subnet)?.VirtualNetwork))
+                {
+                    if (firewalls.TryGetValue((request, fw), out var list)) list.AddRange(g); else firewalls[(request, fw)] = g;
+                }
+                else ReplyRoute(request, fromSubnet, g, action, vnet.Name, null);
+            }
             foreach (var ((request, fw), g) in firewalls) ReplyFirewall(request, fromSubnet, g, fw);
             foreach (var ((request, circuit), g) in circuits) ReplyCircuit(request, State.Start([]), g, circuit);
 
@@ -538,6 +687,15 @@ internal sealed class ClassSweep
                 if (!groups.TryGetValue(key, out var list)) groups[key] = list = [];
                 list.Add(j);
             }
+        }
+
+        /// <summary>A reply's first hop: the request's state and the VNet by reference, the route's action by value.</summary>
+        private sealed class FirstHopKey : IEqualityComparer<(State, RouteAction, VirtualNetwork)>
+        {
+            public bool Equals((State, RouteAction, VirtualNetwork) x, (State, RouteAction, VirtualNetwork) y) =>
+                ReferenceEquals(x.Item1, y.Item1) && ReferenceEquals(x.Item3, y.Item3) && x.Item2.Equals(y.Item2);
+            public int GetHashCode((State, RouteAction, VirtualNetwork) k) =>
+                HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(k.Item1), k.Item2, System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(k.Item3));
         }
 
         /// <summary>Firewalls by reference (a record's equality would compare every rule).</summary>
@@ -572,7 +730,9 @@ internal sealed class ClassSweep
         {
             if (ReplyVisit(request, st, classes, "route", subnet.Id) is not { } visited) return;
             // A class whose reply routes again from the subnet it started in has looped.
-            var looped = classes.Where(j => row.Reply[j] == ReplyFrom.Subnet && row.DestinationSubnet[j]!.Id == subnet.Id).ToList();
+            var looped = new List<int>();
+            foreach (var j in classes)
+                if (row.Reply[j] == ReplyFrom.Subnet && row.DestinationSubnet[j]!.Id == subnet.Id) looped.Add(j);
             if (looped.Count > 0)
             {
                 ReplyEnd(request, st, looped, false);
@@ -592,18 +752,23 @@ internal sealed class ClassSweep
                     break;
                 case NextHopType.VNetPeering or NextHopType.VNetGlobalPeering:
                     {
+                        // Rules C1 and C10 are the group's; rule C2 reads each class's source.
                         var local = T.VirtualNetwork(vnet)!;
                         var peering = _f.PeeringTo(vnet, source);
-                        var through = new List<int>(classes.Count);
-                        var blocked = new List<int>();
-                        VirtualNetwork? remote = null;
-                        foreach (var j in classes)
+                        if (Crossing(local, peering, senderGateway, default, out _, sourceInLocal: true) is not { } remote)
                         {
-                            var x = Crossing(local, peering, senderGateway, A(j), out _);
-                            if (x is null) blocked.Add(j); else { through.Add(j); remote = x; }
+                            ReplyEnd(request, st, classes, false);
+                            break;
                         }
-                        ReplyEnd(request, st, blocked, false);
-                        if (remote is not null) ReplyDeliverIn(request, st, through, remote);
+                        var through = classes;
+                        if (Crossing(local, peering, senderGateway, default, out _, sourceInLocal: false) is null)
+                        {
+                            through = new List<int>(classes.Count);
+                            var blocked = new List<int>();
+                            foreach (var j in classes) (local.Contains(A(j)) ? through : blocked).Add(j);
+                            ReplyEnd(request, st, blocked, false);
+                        }
+                        ReplyDeliverIn(request, st, through, remote);
                         break;
                     }
                 case NextHopType.Internet:

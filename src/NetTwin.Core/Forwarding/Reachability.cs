@@ -214,6 +214,8 @@ public static class Reachability
         }
     }
 
+    [ThreadStatic] private static List<int>? t_classes;
+
     /// <summary>One source subnet's cells: a verdict per destination class (swept, or traced); adjacent classes of a
     /// destination with the same verdict and path are one range.</summary>
     private static List<MatrixCell> Row(Forwarder f, ClassSweep? sweeper, Subnet source, IReadOnlyList<MatrixDestination> destinations,
@@ -223,13 +225,14 @@ public static class Reachability
         ClassSweep.RowResult? swept = null;
         if (sweeper is not null)
         {
-            var classes = new List<int>();
+            var classes = t_classes ??= [];
+            classes.Clear();
             for (int di = 0, k = 0; di < destinations.Count; k += destinations[di].Classes.Length, di++)
                 if (destinations[di].Name != source.Id)
                     for (var ci = 0; ci < destinations[di].Classes.Length; ci++) classes.Add(k + ci);
             swept = sweeper.Row(src, classes);
         }
-        var mine = new List<MatrixCell>();
+        var mine = new List<MatrixCell>(swept is null ? 16 : t_classes!.Count);
         for (int di = 0, k = 0; di < destinations.Count; k += destinations[di].Classes.Length, di++)
         {
             var d = destinations[di];
@@ -242,7 +245,7 @@ public static class Reachability
                 var dst = targets[di][ci];
                 string disposition;
                 bool reaches, asymmetric;
-                List<string> path;
+                IReadOnlyList<string> path;
                 if (swept is not null && !swept.Fallback[k + ci])
                 {
                     var j = k + ci;
@@ -255,9 +258,10 @@ public static class Reachability
                 {
                     var r = f.Trace(src, dst, protocol, port);
                     var devices = r.Request.Devices;
-                    path = new List<string>(devices.Length);
+                    var list = new List<string>(devices.Length);
                     foreach (var x in devices)
-                        if (x != dst.Node) path.Add(x);
+                        if (x != dst.Node) list.Add(x);
+                    path = list;
                     disposition = r.Request.Disposition.Code();
                     reaches = r.Reaches;
                     asymmetric = r.Asymmetric;

@@ -115,7 +115,7 @@ public static class NsgEvaluation
         own.Freeze();
         var users = table.UserRoutesByPrefix;
         var gateways = table.CarriedGatewayRoutes?.Trie;
-        return ip => own.LongestMatch(ip) is not null || users.LongestMatch(ip) is not null || gateways?.LongestMatch(ip) is not null;
+        return ip => own.HasMatch(ip) || users.HasMatch(ip) || gateways?.HasMatch(ip) == true;
     }
 
     private static bool InTag(EffectiveRoute r) =>
@@ -136,6 +136,33 @@ public static class FirewallEvaluation
         return compiled.DefaultDeny;
     }
 
+    /// <summary>For each rule in the order they are tried: whether it matches the flow in everything but its
+    /// destination address (protocol, source, port). <see cref="AllowedTo"/> then decides for any destination as
+    /// <see cref="Evaluate"/> does: the matrix asks once per source, not once per destination.</summary>
+    internal static bool[] SourceMatches(AzureFirewall fw, Flow f, ServiceTagSet? tags = null)
+    {
+        var rules = Compiled.GetValue(fw, Compile).Rules;
+        var m = new bool[rules.Length];
+        for (var i = 0; i < rules.Length; i++)
+        {
+            var r = rules[i].Rule;
+            m[i] = Protocol(r, f) && AnyAddress(r.SourceAddresses, f.Source, tags)
+                   && (f.Protocol == TransportProtocol.Icmp || NsgEvaluation.AnyPort(r.DestinationPorts, f.DestinationPort));
+        }
+        return m;
+    }
+
+    /// <summary><see cref="Evaluate"/>'s verdict (allowed or not) for a flow to <paramref name="destination"/> whose
+    /// other fields give <paramref name="sourceMatches"/>.</summary>
+    internal static bool AllowedTo(AzureFirewall fw, bool[] sourceMatches, Ipv4 destination, ServiceTagSet? tags = null)
+    {
+        var compiled = Compiled.GetValue(fw, Compile);
+        for (var i = 0; i < compiled.Rules.Length; i++)
+            if (sourceMatches[i] && AnyAddress(compiled.Rules[i].Rule.DestinationAddresses, destination, tags))
+                return compiled.Rules[i].Verdict.Allowed;
+        return compiled.DefaultDeny.Allowed;
+    }
+
     /// <summary>A firewall's network rules as they are tried, each with the verdict it gives, and its default deny.</summary>
     private sealed record CompiledRules((FirewallNetworkRule Rule, Verdict Verdict)[] Rules, Verdict DefaultDeny);
 
@@ -149,15 +176,19 @@ public static class FirewallEvaluation
                 $"network rule collection {c.Name} (priority {c.Priority}, {c.Action}) rule {r.Name} matches"))))],
         new Verdict(false, $"{fw.Name}/default-deny", 65000, "no network rule matches: Azure Firewall denies by default (rule H3)"));
 
-    private static bool Matches(FirewallNetworkRule r, Flow f, ServiceTagSet? tags)
+    private static bool Protocol(FirewallNetworkRule r, Flow f)
     {
-        var proto = false;
         foreach (var p in r.Protocols)
             if (p == FirewallProtocol.Any
                 || (p == FirewallProtocol.Tcp && f.Protocol == TransportProtocol.Tcp)
                 || (p == FirewallProtocol.Udp && f.Protocol == TransportProtocol.Udp)
-                || (p == FirewallProtocol.Icmp && f.Protocol == TransportProtocol.Icmp)) { proto = true; break; }
-        if (!proto) return false;
+                || (p == FirewallProtocol.Icmp && f.Protocol == TransportProtocol.Icmp)) return true;
+        return false;
+    }
+
+    private static bool Matches(FirewallNetworkRule r, Flow f, ServiceTagSet? tags)
+    {
+        if (!Protocol(r, f)) return false;
         if (!AnyAddress(r.SourceAddresses, f.Source, tags) || !AnyAddress(r.DestinationAddresses, f.Destination, tags)) return false;
         return f.Protocol == TransportProtocol.Icmp || NsgEvaluation.AnyPort(r.DestinationPorts, f.DestinationPort);
     }

@@ -189,10 +189,23 @@ public sealed class EffectiveRouteTable
     /// <summary>The route used for a destination: longest prefix match over the Active routes (rule B1).
     /// Rule B3, the only exception to longest prefix match, is already applied: gateway routes equal to or
     /// inside a VnetLocal or peering prefix are not in the table. Null means no route: the packet is dropped.</summary>
-    public EffectiveRoute? Lookup(Ipv4 destination)
+    public EffectiveRoute? Lookup(Ipv4 destination) =>
+        Combine(_defaultTrie.LongestMatch(destination), _layer.Lookup(destination, _hidden.Length == 0 ? null : _hiddenTest ??= Hidden));
+
+    /// <summary><see cref="Lookup"/> of one destination in many tables (a reply's first hop from every destination
+    /// subnet back to one source): the user-and-gateway layer's answer is the same in every table over that layer that
+    /// hides nothing (B3), so it is asked once and kept in <paramref name="layerAnswers"/>, which the caller keeps for
+    /// this destination only.</summary>
+    internal EffectiveRoute? Lookup(Ipv4 destination, Dictionary<object, (EffectiveRoute Route, int GatewayIndex)?> layerAnswers)
     {
-        var d = _defaultTrie.LongestMatch(destination);
-        var l = _layer.Lookup(destination, _hidden.Length == 0 ? null : _hiddenTest ??= Hidden);
+        (EffectiveRoute Route, int GatewayIndex)? l;
+        if (_hidden.Length > 0) l = _layer.Lookup(destination, _hiddenTest ??= Hidden);
+        else if (!layerAnswers.TryGetValue(_layer, out l)) layerAnswers[_layer] = l = _layer.Lookup(destination, null);
+        return Combine(_defaultTrie.LongestMatch(destination), l);
+    }
+
+    private EffectiveRoute? Combine(EffectiveRoute? d, (EffectiveRoute Route, int GatewayIndex)? l)
+    {
         if (l is not { } hit) return d;
         if (d is not null && d.AddressPrefix.Length >= hit.Route.AddressPrefix.Length) return d;
         if (hit.GatewayIndex >= 0) return _gatewayOverrides.GetValueOrDefault(hit.GatewayIndex) ?? hit.Route;

@@ -62,6 +62,20 @@ public sealed class PrefixTrie<T> where T : class
         return best;
     }
 
+    /// <summary>True when some prefix holds the address: the first value on the way down answers (a membership test
+    /// need not find the longest).</summary>
+    public bool HasMatch(Ipv4 address)
+    {
+        var node = _root;
+        for (var d = 0; node is not null; d++)
+        {
+            if (node.Value is not null) return true;
+            if (d == 32) break;
+            node = Bit(address.Value, d) == 0 ? node.Zero : node.One;
+        }
+        return false;
+    }
+
     /// <summary>Values at or inside the prefix, in address order (shorter first at equal address).</summary>
     public IEnumerable<T> Within(Prefix prefix)
     {
