@@ -120,27 +120,26 @@ internal sealed class ClassSweep
 
         private readonly Dictionary<(State, string), string[]> _shared = [];
 
-        /// <summary>The request's devices, each once, in order (Trace.Devices), without <paramref name="except"/>. Classes
-        /// whose request passed only their group's devices share one array.</summary>
-        public string[] Devices(int j, string except)
+        /// <summary>The request's devices, each once, in order (Trace.Devices), without <paramref name="except"/>: the
+        /// group's (one array for every class of the group) and then the class's own (its subnet, NIC and VM).</summary>
+        public SweptPath Devices(int j, string except)
         {
             var st = Request[j]!;
             var group = st.DistinctDevices;
+            if (!_shared.TryGetValue((st, except), out var head))
+            {
+                var n = 0;
+                foreach (var d in group) if (d != except) n++;
+                head = new string[n];
+                var i = 0;
+                foreach (var d in group) if (d != except) head[i++] = d;
+                _shared[(st, except)] = head;
+            }
             string? a = DestinationSubnet[j]?.Id, b = DestinationNic[j]?.Name, c = DestinationNic[j]?.VirtualMachine;
             a = Own(a, group, except); b = Own(b, group, except); c = Own(c, group, except);
             if (b == a) b = null;
             if (c == a || c == b) c = null;
-            if (a is null && b is null && c is null && _shared.TryGetValue((st, except), out var known)) return known;
-            var n = 0;
-            foreach (var d in group) if (d != except) n++;
-            var path = new string[n + (a is null ? 0 : 1) + (b is null ? 0 : 1) + (c is null ? 0 : 1)];
-            var i = 0;
-            foreach (var d in group) if (d != except) path[i++] = d;
-            if (a is not null) path[i++] = a;
-            if (b is not null) path[i++] = b;
-            if (c is not null) path[i] = c;
-            if (a is null && b is null && c is null) _shared[(st, except)] = path;
-            return path;
+            return new SweptPath(head, a, b, c);
 
             static string? Own(string? n, ImmutableArray<string> group, string except) =>
                 string.IsNullOrEmpty(n) || n == except || group.Contains(n) ? null : n;
@@ -858,5 +857,49 @@ internal sealed class ClassSweep
             var gw = T.VirtualNetworkGateway(owner.Name)!;
             ReplyRouteFrom(request, visited, classes, T.Subnet(gw.Subnet)!, gw.Name);
         }
+    }
+}
+
+/// <summary>A swept cell's path: its group's devices (one array shared by the group's cells) and up to three of the
+/// class's own, so a cell costs one small object, not a list.</summary>
+internal sealed class SweptPath(string[] head, string? a, string? b, string? c) : IReadOnlyList<string>
+{
+    private readonly string[] _head = head;
+    private readonly string? _a = a, _b = b, _c = c;
+
+    public int Count => _head.Length + (_a is null ? 0 : 1) + (_b is null ? 0 : 1) + (_c is null ? 0 : 1);
+
+    public string this[int index]
+    {
+        get
+        {
+            if (index < _head.Length) return _head[index];
+            index -= _head.Length;
+            foreach (var x in (ReadOnlySpan<string?>)[_a, _b, _c])
+                if (x is not null && index-- == 0) return x;
+            throw new ArgumentOutOfRangeException(nameof(index));
+        }
+    }
+
+    public IEnumerator<string> GetEnumerator()
+    {
+        foreach (var x in _head) yield return x;
+        if (_a is not null) yield return _a;
+        if (_b is not null) yield return _b;
+        if (_c is not null) yield return _c;
+    }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <summary>The same names in the same order as <paramref name="other"/>.</summary>
+    public static bool Same(IReadOnlyList<string> x, IReadOnlyList<string> y)
+    {
+        if (ReferenceEquals(x, y)) return true;
+        if (x is SweptPath p && y is SweptPath q)
+            return (ReferenceEquals(p._head, q._head) || p._head.AsSpan().SequenceEqual(q._head)) && p._a == q._a && p._b == q._b && p._c == q._c;
+        if (x.Count != y.Count) return false;
+        for (var i = 0; i < x.Count; i++)
+            if (x[i] != y[i]) return false;
+        return true;
     }
 }

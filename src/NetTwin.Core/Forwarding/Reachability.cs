@@ -266,7 +266,7 @@ public static class Reachability
                     reaches = r.Reaches;
                     asymmetric = r.Asymmetric;
                 }
-                if (open is not null && open.Disposition == disposition && open.Reaches == reaches && open.Path.SequenceEqual(path))
+                if (open is not null && open.Disposition == disposition && open.Reaches == reaches && SweptPath.Same(open.Path, path))
                 {
                     open = open with { Range = Show(openFirst, last) };
                     mine[^1] = open;

@@ -64,8 +64,32 @@ public sealed record Subnet(
     SourceRef Source) : IResource
 {
     public string Kind => Kinds.Subnets;
-    /// <summary>"vnet/subnet", the name used on the command line.</summary>
-    public string Id => $"{VirtualNetwork}/{Name}";
+    /// <summary>"vnet/subnet", the name used on the command line. Made once per subnet, not on every read (traces and
+    /// the matrix read it for every hop): the text is kept with the two names it was made from, so a copy made by
+    /// <c>with</c> that renames the subnet or its VNet makes its own.</summary>
+    public string Id
+    {
+        get
+        {
+            if (_id.Value is { } c && ReferenceEquals(c.Vnet, VirtualNetwork) && ReferenceEquals(c.Name, Name)) return c.Id;
+            var id = $"{VirtualNetwork}/{Name}";
+            _id.Value = new IdText(VirtualNetwork, Name, id);
+            return id;
+        }
+    }
+
+    private sealed record IdText(string Vnet, string Name, string Id);
+
+    /// <summary>Where <see cref="Id"/> is kept; every cache equals every other, so it changes neither the record's
+    /// equality nor its hash.</summary>
+    private sealed class IdCache
+    {
+        public IdText? Value;
+        public override bool Equals(object? obj) => obj is IdCache;
+        public override int GetHashCode() => 0;
+    }
+
+    private readonly IdCache _id = new();
     public const string GatewaySubnetName = "GatewaySubnet";
     public const string AzureFirewallSubnetName = "AzureFirewallSubnet";
     public bool IsGatewaySubnet => Name == GatewaySubnetName;

@@ -190,7 +190,12 @@ public sealed class EffectiveRouteTable
     /// Rule B3, the only exception to longest prefix match, is already applied: gateway routes equal to or
     /// inside a VnetLocal or peering prefix are not in the table. Null means no route: the packet is dropped.</summary>
     public EffectiveRoute? Lookup(Ipv4 destination) =>
-        Combine(_defaultTrie.LongestMatch(destination), _layer.Lookup(destination, _hidden.Length == 0 ? null : _hiddenTest ??= Hidden));
+        Combine(_defaultTrie.LongestMatch(destination), _layer.Lookup(destination, Accept));
+
+    private Func<GatewayRouteSet.Entry, bool>? _accept;
+
+    /// <summary>The gateway routes this table's lookups may take (the layer's Active ones, less those B3 hides here).</summary>
+    private Func<GatewayRouteSet.Entry, bool>? Accept => _hidden.Length == 0 ? _layer.Active : _accept ??= _layer.Accepting(_hiddenTest ??= Hidden);
 
     /// <summary><see cref="Lookup"/> of one destination in many tables (a reply's first hop from every destination
     /// subnet back to one source): the user-and-gateway layer's answer is the same in every table over that layer that
@@ -199,8 +204,8 @@ public sealed class EffectiveRouteTable
     internal EffectiveRoute? Lookup(Ipv4 destination, Dictionary<object, (EffectiveRoute Route, int GatewayIndex)?> layerAnswers)
     {
         (EffectiveRoute Route, int GatewayIndex)? l;
-        if (_hidden.Length > 0) l = _layer.Lookup(destination, _hiddenTest ??= Hidden);
-        else if (!layerAnswers.TryGetValue(_layer, out l)) layerAnswers[_layer] = l = _layer.Lookup(destination, null);
+        if (_hidden.Length > 0) l = _layer.Lookup(destination, Accept);
+        else if (!layerAnswers.TryGetValue(_layer, out l)) layerAnswers[_layer] = l = _layer.Lookup(destination, _layer.Active);
         return Combine(_defaultTrie.LongestMatch(destination), l);
     }
 

@@ -190,19 +190,29 @@ internal sealed class UserRouteLayer
     /// <summary>Longest match over the Active user and gateway routes, skipping gateway routes the caller hides (B3).</summary>
     private Func<GatewayRouteSet.Entry, bool>? _activeGateway;
 
-    public (EffectiveRoute Route, int GatewayIndex)? Lookup(Ipv4 destination, Func<int, bool>? hidden)
+    public (EffectiveRoute Route, int GatewayIndex)? Lookup(Ipv4 destination, Func<int, bool>? hidden) =>
+        Lookup(destination, hidden is null ? Active : Accepting(hidden));
+
+    /// <summary>The gateway routes a lookup may take: those no user route of the same prefix made Invalid (B2); null
+    /// when there are none such (the set is filled by the constructor, then only read).</summary>
+    public Func<GatewayRouteSet.Entry, bool>? Active => GatewayInactive.Count == 0 ? null : _activeGateway ??= e => !GatewayInactive.Contains(e.Index);
+
+    /// <summary>The same, also without the gateway routes <paramref name="hidden"/> hides (B3): made once by the table
+    /// that hides them, not on every lookup.</summary>
+    public Func<GatewayRouteSet.Entry, bool> Accepting(Func<int, bool> hidden) =>
+        GatewayInactive.Count == 0 ? e => !hidden(e.Index) : e => !GatewayInactive.Contains(e.Index) && !hidden(e.Index);
+
+    public (EffectiveRoute Route, int GatewayIndex)? Lookup(Ipv4 destination, Func<GatewayRouteSet.Entry, bool>? accept)
     {
         var user = UserTrie.LongestMatch(destination);
-        var gw = Gateways?.Trie.LongestMatch(destination, hidden is null
-            ? _activeGateway ??= e => !GatewayInactive.Contains(e.Index)
-            : e => !GatewayInactive.Contains(e.Index) && !hidden(e.Index));
+        var gw = Gateways?.Trie.LongestMatch(destination, accept);
         if (gw is not null && (user is null || gw.Route.Prefix.Length > user.AddressPrefix.Length))
             return (GatewayOverrides.GetValueOrDefault(gw.Index) ?? gw.Effective, gw.Index);
         return user is null ? null : (user, -1);
     }
 
     /// <summary>The layer's longest match for an address, cached (used for rule A8 on appliance next hops).</summary>
-    public EffectiveRoute? CachedLookup(Ipv4 destination) => _lookupCache.GetOrAdd(destination, d => Lookup(d, null)?.Route);
+    public EffectiveRoute? CachedLookup(Ipv4 destination) => _lookupCache.GetOrAdd(destination, d => Lookup(d, Active)?.Route);
 
     public bool IsExpressRoute(EffectiveRoute r) =>
         Gateways is not null && r.Source == RouteSource.VirtualNetworkGateway && Gateways.IndexOf.TryGetValue(r.AddressPrefix, out var i)
