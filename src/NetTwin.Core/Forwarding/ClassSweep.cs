@@ -88,6 +88,9 @@ internal sealed class ClassSweep
 
         private ImmutableArray<string>? _devices, _stateful;
         public ImmutableArray<string> DistinctDevices => _devices ??= Cons<string>.DistinctInOrder(Devices);
+        private string[]? _deviceArray;
+        /// <summary><see cref="DistinctDevices"/> as an array (a swept path's head, shared by the group's cells).</summary>
+        public string[] DeviceArray => _deviceArray ??= [.. DistinctDevices];
         public ImmutableArray<string> DistinctStateful => _stateful ??= Cons<string>.DistinctInOrder(Stateful);
     }
 
@@ -125,24 +128,19 @@ internal sealed class ClassSweep
         public SweptPath Devices(int j, string except)
         {
             var st = Request[j]!;
-            var group = st.DistinctDevices;
-            if (!_shared.TryGetValue((st, except), out var head))
-            {
-                var n = 0;
-                foreach (var d in group) if (d != except) n++;
-                head = new string[n];
-                var i = 0;
-                foreach (var d in group) if (d != except) head[i++] = d;
-                _shared[(st, except)] = head;
-            }
+            var head = st.DeviceArray;
+            // The destination's node is rarely one of the group's (a circuit is): then the group's array without it,
+            // made once per group and node.
+            if (Array.IndexOf(head, except) >= 0 && !_shared.TryGetValue((st, except), out head))
+                _shared[(st, except)] = head = Array.FindAll(st.DeviceArray, d => d != except);
             string? a = DestinationSubnet[j]?.Id, b = DestinationNic[j]?.Name, c = DestinationNic[j]?.VirtualMachine;
-            a = Own(a, group, except); b = Own(b, group, except); c = Own(c, group, except);
+            a = Own(a, st.DeviceArray, except); b = Own(b, st.DeviceArray, except); c = Own(c, st.DeviceArray, except);
             if (b == a) b = null;
             if (c == a || c == b) c = null;
-            return new SweptPath(head, a, b, c);
+            return new SweptPath(head!, a, b, c);
 
-            static string? Own(string? n, ImmutableArray<string> group, string except) =>
-                string.IsNullOrEmpty(n) || n == except || group.Contains(n) ? null : n;
+            static string? Own(string? n, string[] group, string except) =>
+                string.IsNullOrEmpty(n) || n == except || Array.IndexOf(group, n) >= 0 ? null : n;
         }
     }
 
