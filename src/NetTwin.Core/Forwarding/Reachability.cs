@@ -208,7 +208,7 @@ public static class Reachability
         var batch = 16 * Environment.ProcessorCount;
         for (var start = 0; start < sources.Count; start += batch)
         {
-            var cells = new List<MatrixCell>[Math.Min(batch, sources.Count - start)];
+            var cells = new MatrixRow[Math.Min(batch, sources.Count - start)];
             Parallel.For(0, cells.Length, k => cells[k] = Row(f, sweeper, sources[start + k], destinations, targets, ranges, protocol, port));
             foreach (var row in cells) yield return row;
         }
@@ -218,7 +218,7 @@ public static class Reachability
 
     /// <summary>One source subnet's cells: a verdict per destination class (swept, or traced); adjacent classes of a
     /// destination with the same verdict and path are one range.</summary>
-    private static List<MatrixCell> Row(Forwarder f, ClassSweep? sweeper, Subnet source, IReadOnlyList<MatrixDestination> destinations,
+    private static MatrixRow Row(Forwarder f, ClassSweep? sweeper, Subnet source, IReadOnlyList<MatrixDestination> destinations,
         Endpoint[][] targets, string[][] ranges, TransportProtocol protocol, int port)
     {
         var src = Endpoints.Resolve(f.Topology, source.Id);
@@ -232,49 +232,26 @@ public static class Reachability
                     for (var ci = 0; ci < destinations[di].Classes.Length; ci++) classes.Add(k + ci);
             swept = sweeper.Row(src, classes);
         }
-        var mine = new List<MatrixCell>(swept is null ? 16 : t_classes!.Count);
+        var mine = new MatrixRow(source.Id, destinations, ranges);
         for (int di = 0, k = 0; di < destinations.Count; k += destinations[di].Classes.Length, di++)
         {
             var d = destinations[di];
             if (d.Name == source.Id) continue;
-            MatrixCell? open = null;
-            Ipv4 openFirst = default;
             for (var ci = 0; ci < d.Classes.Length; ci++)
             {
-                var (first, last) = d.Classes[ci];
                 var dst = targets[di][ci];
-                string disposition;
-                bool reaches, asymmetric;
-                IReadOnlyList<string> path;
                 if (swept is not null && !swept.Fallback[k + ci])
                 {
                     var j = k + ci;
-                    disposition = swept.Disposition[j].Code();
-                    reaches = swept.Reaches[j];
-                    asymmetric = swept.Asymmetric[j];
-                    path = swept.Devices(j, dst.Node);
-                }
-                else
-                {
-                    var r = f.Trace(src, dst, protocol, port);
-                    var devices = r.Request.Devices;
-                    var list = new List<string>(devices.Length);
-                    foreach (var x in devices)
-                        if (x != dst.Node) list.Add(x);
-                    path = list;
-                    disposition = r.Request.Disposition.Code();
-                    reaches = r.Reaches;
-                    asymmetric = r.Asymmetric;
-                }
-                if (open is not null && open.Disposition == disposition && open.Reaches == reaches && SweptPath.Same(open.Path, path))
-                {
-                    open = open with { Range = Show(openFirst, last) };
-                    mine[^1] = open;
+                    mine.Add(di, ci, swept.Disposition[j], swept.Reaches[j], swept.Asymmetric[j], swept.Devices(j, dst.Node));
                     continue;
                 }
-                open = new MatrixCell(source.Id, d.Name, ranges[di][ci], disposition, reaches, asymmetric, path);
-                openFirst = first;
-                mine.Add(open);
+                var r = f.Trace(src, dst, protocol, port);
+                var devices = r.Request.Devices;
+                var path = new List<string>(devices.Length);
+                foreach (var x in devices)
+                    if (x != dst.Node) path.Add(x);
+                mine.Add(di, ci, r.Request.Disposition, r.Reaches, r.Asymmetric, path);
             }
         }
         return mine;

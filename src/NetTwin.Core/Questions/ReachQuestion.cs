@@ -75,6 +75,11 @@ public static class ReachQuestion
     public static IReadOnlyList<MatrixSummaryRow> Summarise(IReadOnlyList<MatrixCell> cells)
     {
         ArgumentNullException.ThrowIfNull(cells);
+        // One source's row as the matrix makes it: counted from its compact cells, none made.
+        if (cells is MatrixRow row)
+            return row.Count == 0 ? [] : [.. row.Summarise()
+                .Select(g => new MatrixSummaryRow(row[0].From, g.Disposition, g.Reaches, g.Asymmetric, g.Destinations, g.Ranges, g.Examples))
+                .OrderByDescending(r => r.Destinations).ThenBy(r => r.Disposition, StringComparer.Ordinal)];
         return [.. cells.GroupBy(c => c.From, StringComparer.Ordinal)
             .SelectMany(source => source.GroupBy(c => (c.Disposition, c.Reaches, c.Asymmetric))
                 .Select(g =>

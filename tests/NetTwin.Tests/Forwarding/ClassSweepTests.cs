@@ -76,6 +76,28 @@ public class ClassSweepTests
         Assert.Equal(traced.Count, swept.Count);
     }
 
+    /// <summary>The table's summary of a row read from its compact cells is the summary of the same cells as records.</summary>
+    [Theory]
+    [MemberData(nameof(Examples))]
+    public void ARowIsSummarisedAsItsCells(string example) => AssertSummaries(TopologyLoader.Load(Nt.Example(example)));
+
+    [Fact]
+    public void ARowIsSummarisedAsItsCellsOnTheSmallGeneratedEstate() => Nt.WithEstate(folder => AssertSummaries(TopologyLoader.Load(folder)));
+
+    private static void AssertSummaries(Topology t)
+    {
+        var f = new Forwarder(Planes.Compute(t));
+        var rows = 0;
+        foreach (var row in Reachability.MatrixBySource(f, Reachability.Destinations(f), TransportProtocol.Tcp, 443))
+        {
+            static string S(IReadOnlyList<NetTwin.Questions.MatrixSummaryRow> l) =>
+                string.Join("\n", l.Select(r => $"{r.From} {r.Disposition} {r.Reaches} {r.Asymmetric} {r.Destinations} {r.Ranges} {string.Join(",", r.Examples)}"));
+            Assert.Equal(S(NetTwin.Questions.ReachQuestion.Summarise([.. row])), S(NetTwin.Questions.ReachQuestion.Summarise(row)));
+            rows++;
+        }
+        Assert.True(rows > 0);
+    }
+
     private static string Show(MatrixCell c) =>
         $"{c.From} -> {c.To} {c.Range} {c.Disposition} reaches {c.Reaches} asymmetric {c.Asymmetric} [{string.Join(" > ", c.Path)}]";
 
