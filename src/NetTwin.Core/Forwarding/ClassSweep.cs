@@ -125,7 +125,7 @@ internal sealed class ClassSweep
 
         /// <summary>The request's devices, each once, in order (Trace.Devices), without <paramref name="except"/>: the
         /// group's (one array for every class of the group) and then the class's own (its subnet, NIC and VM).</summary>
-        public SweptPath Devices(int j, string except)
+        public SweptPath.Parts Devices(int j, string except)
         {
             var st = Request[j]!;
             var head = st.DeviceArray;
@@ -137,7 +137,7 @@ internal sealed class ClassSweep
             a = Own(a, st.DeviceArray, except); b = Own(b, st.DeviceArray, except); c = Own(c, st.DeviceArray, except);
             if (b == a) b = null;
             if (c == a || c == b) c = null;
-            return new SweptPath(head!, a, b, c);
+            return new SweptPath.Parts(head!, a, b, c);
 
             static string? Own(string? n, string[] group, string except) =>
                 string.IsNullOrEmpty(n) || n == except || Array.IndexOf(group, n) >= 0 ? null : n;
@@ -862,6 +862,14 @@ internal sealed class ClassSweep
 /// class's own, so a cell costs one small object, not a list.</summary>
 internal sealed class SweptPath(string[] head, string? a, string? b, string? c) : IReadOnlyList<string>
 {
+    /// <summary>A swept path before it is made an object: the group's array and the class's own names.</summary>
+    internal readonly record struct Parts(string[] Head, string? A, string? B, string? C)
+    {
+        public bool SameAs(Parts o) =>
+            (ReferenceEquals(Head, o.Head) || Head.AsSpan().SequenceEqual(o.Head)) && A == o.A && B == o.B && C == o.C;
+        public SweptPath ToPath() => new(Head, A, B, C);
+    }
+
     private readonly string[] _head = head;
     private readonly string? _a = a, _b = b, _c = c;
 

@@ -15,7 +15,15 @@ internal sealed class MatrixRow(string source, IReadOnlyList<MatrixDestination> 
         public int Destination, First, Last;
         public Disposition Disposition;
         public bool Reaches, Asymmetric;
-        public IReadOnlyList<string> Path;
+        /// <summary>A swept cell's path, made into a list when the cell is read.</summary>
+        public SweptPath.Parts Swept;
+        /// <summary>A traced cell's path.</summary>
+        public IReadOnlyList<string>? Traced;
+
+        public readonly IReadOnlyList<string> Path => Traced ?? Swept.ToPath();
+
+        public readonly bool SamePath(in SweptPath.Parts swept, IReadOnlyList<string>? traced) =>
+            Traced is null && traced is null ? Swept.SameAs(swept) : SweptPath.Same(Path, traced ?? swept.ToPath());
     }
 
     // Chunks small enough to stay off the large object heap (a row of the largest estate is 20,000 cells).
@@ -28,20 +36,26 @@ internal sealed class MatrixRow(string source, IReadOnlyList<MatrixDestination> 
 
     /// <summary>Adds class <paramref name="ci"/> of destination <paramref name="di"/>: to the last cell when that cell is
     /// the destination's previous class with the same verdict and path (adjacent classes alike are one range).</summary>
-    public void Add(int di, int ci, Disposition disposition, bool reaches, bool asymmetric, IReadOnlyList<string> path)
+    public void Add(int di, int ci, Disposition disposition, bool reaches, bool asymmetric, SweptPath.Parts path) =>
+        Add(di, ci, disposition, reaches, asymmetric, path, null);
+
+    public void Add(int di, int ci, Disposition disposition, bool reaches, bool asymmetric, IReadOnlyList<string> path) =>
+        Add(di, ci, disposition, reaches, asymmetric, default, path);
+
+    private void Add(int di, int ci, Disposition disposition, bool reaches, bool asymmetric, in SweptPath.Parts swept, IReadOnlyList<string>? traced)
     {
         if (_count > 0)
         {
             ref var last = ref At(_count - 1);
             if (last.Destination == di && last.Last == ci - 1 && last.Disposition == disposition && last.Reaches == reaches
-                && SweptPath.Same(last.Path, path))
+                && last.SamePath(swept, traced))
             {
                 last.Last = ci;
                 return;
             }
         }
         if (_count % ChunkSize == 0) _chunks.Add(new Cell[ChunkSize]);
-        At(_count) = new Cell { Destination = di, First = ci, Last = ci, Disposition = disposition, Reaches = reaches, Asymmetric = asymmetric, Path = path };
+        At(_count) = new Cell { Destination = di, First = ci, Last = ci, Disposition = disposition, Reaches = reaches, Asymmetric = asymmetric, Swept = swept, Traced = traced };
         _count++;
     }
 
