@@ -132,12 +132,15 @@ internal sealed class ClassSweep
             // The destination's node is rarely one of the group's (a circuit is): then the group's array without it,
             // made once per group and node.
             if (Array.IndexOf(head, except) >= 0 && !_shared.TryGetValue((st, except), out head))
-                _shared[(st, except)] = head = Array.FindAll(st.DeviceArray, d => d != except);
+                _shared[(st, except)] = head = Without(st.DeviceArray, except);
             string? a = DestinationSubnet[j]?.Id, b = DestinationNic[j]?.Name, c = DestinationNic[j]?.VirtualMachine;
             a = Own(a, st.DeviceArray, except); b = Own(b, st.DeviceArray, except); c = Own(c, st.DeviceArray, except);
             if (b == a) b = null;
             if (c == a || c == b) c = null;
             return new SweptPath.Parts(head!, a, b, c);
+
+            // Not a lambda here: one capturing the parameter would be made on every call.
+            static string[] Without(string[] names, string except) => [.. names.Where(d => d != except)];
 
             static string? Own(string? n, string[] group, string except) =>
                 string.IsNullOrEmpty(n) || n == except || Array.IndexOf(group, n) >= 0 ? null : n;
@@ -388,10 +391,12 @@ internal sealed class ClassSweep
                 of[i] = last;
                 counts[last]++;
             }
-            var groups = new List<(TKey, List<int>)>(keys.Count);
-            for (var g = 0; g < keys.Count; g++) groups.Add((keys[g], new List<int>(counts[g])));
-            for (var i = 0; i < classes.Count; i++) groups[of[i]].Item2.Add(classes[i]);
+            var lists = new List<int>[keys.Count];
+            for (var g = 0; g < keys.Count; g++) lists[g] = new List<int>(counts[g]);
+            for (var i = 0; i < classes.Count; i++) lists[of[i]].Add(classes[i]);
             System.Buffers.ArrayPool<int>.Shared.Return(of);
+            var groups = new List<(TKey, List<int>)>(keys.Count);
+            for (var g = 0; g < keys.Count; g++) groups.Add((keys[g], lists[g]));
             return groups;
         }
 
