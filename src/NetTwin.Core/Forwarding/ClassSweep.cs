@@ -111,9 +111,55 @@ internal sealed class ClassSweep
         public readonly NetworkInterface?[] DestinationNic = new NetworkInterface?[n];
         internal readonly ReplyFrom[] Reply = new ReplyFrom[n];
         internal readonly string?[] ReplyCircuit = new string?[n];
+        /// <summary>How the reply ended, and the state it ended with (its devices after the class's own).</summary>
+        public readonly Disposition[] ReplyDisposition = new Disposition[n];
+        internal readonly State?[] ReplyState = new State?[n];
 
         /// <summary>Clears the results for another source (a row's arrays are reused: a row of the largest estate is
         /// 20,000 classes, and fresh arrays for each of 10,000 rows would be gigabytes of garbage).</summary>
+        /// <summary>Clears the results of <paramref name="classes"/> only (a flow diff sweeps a few classes of a wide
+        /// array): the row is read for these classes only.</summary>
+        public void Clear(List<int> classes)
+        {
+            foreach (var j in classes)
+            {
+                Disposition[j] = default; Reaches[j] = false; Asymmetric[j] = false; Fallback[j] = false; Request[j] = null;
+                DestinationSubnet[j] = null; Landing[j] = null; DestinationNic[j] = null; Reply[j] = ReplyFrom.None; ReplyCircuit[j] = null;
+                ReplyDisposition[j] = default; ReplyState[j] = null;
+            }
+            _shared.Clear();
+        }
+
+        /// <summary>True when the class's request got through and its reply was traced.</summary>
+        public bool HasReply(int j) => Reply[j] != ReplyFrom.None && Disposition[j].IsSuccess() && ReplyState[j] is not null;
+
+        /// <summary>The request's devices, each once, in order (Trace.Devices of the request).</summary>
+        public string[] RequestDevices(int j)
+        {
+            var group = Request[j]!.DeviceArray;
+            var list = new List<string>(group.Length + 3);
+            list.AddRange(group);
+            foreach (var n in (ReadOnlySpan<string?>)[DestinationSubnet[j]?.Id, DestinationNic[j]?.Name, DestinationNic[j]?.VirtualMachine])
+                if (!string.IsNullOrEmpty(n) && !list.Contains(n)) list.Add(n);
+            return [.. list];
+        }
+
+        /// <summary>The reply's devices, each once, in order (Trace.Devices of the reply): the destination's own where
+        /// the reply started (its VM and NIC, its subnet), then those its group passed.</summary>
+        public string[] ReplyDevices(int j)
+        {
+            var list = new List<string>();
+            if (Reply[j] == ReplyFrom.Subnet)
+            {
+                var nic = Landing[j]?.Nic;
+                foreach (var n in (ReadOnlySpan<string?>)[nic?.VirtualMachine, nic?.Name, DestinationSubnet[j]?.Id])
+                    if (!string.IsNullOrEmpty(n) && !list.Contains(n)) list.Add(n);
+            }
+            foreach (var n in ReplyState[j]!.DeviceArray)
+                if (!list.Contains(n)) list.Add(n);
+            return [.. list];
+        }
+
         public void Clear()
         {
             Array.Clear(Disposition); Array.Clear(Reaches); Array.Clear(Asymmetric); Array.Clear(Fallback); Array.Clear(Request);
@@ -155,7 +201,7 @@ internal sealed class ClassSweep
     {
         // One row's arrays per thread, reused (the caller reads a row before it asks for the next).
         var row = t_row is { } reuse && reuse.Disposition.Length == _addr.Length ? reuse : t_row = new RowResult(_addr.Length);
-        row.Clear();
+        row.Clear(classes);
         var sourceSubnet = source.Kind == EndpointKind.Nic ? T.NetworkInterface(source.Node)?.Subnet ?? "" : source.Node;
         var run = new Run(this, row, source.Address, sourceSubnet);
         var st = State.Start([]);
@@ -234,7 +280,7 @@ internal sealed class ClassSweep
     internal sealed record Landing(VirtualNetwork Vnet, Subnet? Subnet, bool Firewall, NetworkInterface? Nic,
         NetworkSecurityGroup? SubnetNsg, NetworkSecurityGroup? NicNsg, EffectiveRouteTable? Table, Func<Ipv4, bool>? Tag);
 
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<EffectiveRouteTable, RouteAction[]> _tables = new(ReferenceEqualityComparer.Instance);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<EffectiveRouteTable, TableMemo> _tables = new(ReferenceEqualityComparer.Instance);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, object?[]> _peerings = new(StringComparer.Ordinal);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string?[]> _gateways = new(StringComparer.Ordinal);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> _circuits = new(StringComparer.Ordinal);
@@ -248,13 +294,24 @@ internal sealed class ClassSweep
         public int GetHashCode((AzureFirewall, string) k) => HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(k.Item1), k.Item2);
     }
 
-    /// <summary>What a table (of a subnet that is not a row's source: a firewall's, a gateway's) does with each class.</summary>
-    private RouteAction[] TableActions(EffectiveRouteTable table) => _tables.GetOrAdd(table, static (t, addr) =>
+    /// <summary>What a table (of a subnet that is not a row's source: a firewall's, a gateway's) does with each class,
+    /// worked out for a class when a row first asks (a flow diff asks for few).</summary>
+    private sealed class TableMemo(EffectiveRouteTable table, Ipv4[] addresses)
     {
-        var a = new RouteAction[addr.Length];
-        for (var j = 0; j < addr.Length; j++) a[j] = RouteAction.Of(t.Lookup(addr[j]));
-        return a;
-    }, _addr);
+        private readonly RouteAction[] _actions = new RouteAction[addresses.Length];
+        private readonly int[] _known = new int[addresses.Length];
+
+        public RouteAction Of(int j)
+        {
+            if (Volatile.Read(ref _known[j]) != 0) return _actions[j];
+            var a = RouteAction.Of(table.Lookup(addresses[j]));
+            _actions[j] = a;
+            Volatile.Write(ref _known[j], 1);
+            return a;
+        }
+    }
+
+    private TableMemo TableActions(EffectiveRouteTable table) => _tables.GetOrAdd(table, static (t, addr) => new TableMemo(t, addr), _addr);
 
     private static readonly object NoPeering = new();
 
@@ -424,7 +481,7 @@ internal sealed class ClassSweep
             var table = _f.Routing.EffectiveRoutes(subnet.Id);
             // The source's own table is the row's; another subnet's (a firewall's) answers the same for every row.
             var shared = subnet.Id == sourceSubnet ? null : sweep.TableActions(table);
-            foreach (var (r, g) in Split(classes, j => shared is null ? RouteAction.Of(table.Lookup(A(j))) : shared[j]))
+            foreach (var (r, g) in Split(classes, j => shared is null ? RouteAction.Of(table.Lookup(A(j))) : shared.Of(j)))
             {
                 if (r.Null) { End(st, g, Disposition.NoRoute); continue; }
                 switch (r.Type)
@@ -668,6 +725,7 @@ internal sealed class ClassSweep
                 if (platform) { row.Fallback[j] = true; continue; }
                 var landing = row.Landing[j]!;
                 Add(firstHops, (request, RouteAction.Of(landing.Table!.Lookup(source, layerAnswers)), landing.Vnet), j);
+                // The reply's first devices are the class's own (its VM and NIC, or its subnet; then its subnet).
             }
             // The first hops that reach the same firewall go on together from there.
             var firewalls = new Dictionary<(State, AzureFirewall), List<int>>(new FirewallKey());
@@ -707,7 +765,8 @@ internal sealed class ClassSweep
             public int GetHashCode((State, AzureFirewall) k) => HashCode.Combine(k.Item1, System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(k.Item2));
         }
 
-        private void ReplyEnd(State request, State reply, List<int> classes, bool delivered)
+        /// <summary>Ends the reply of <paramref name="classes"/>: how, with what it passed, and the symmetry verdict.</summary>
+        private void ReplyEnd(State request, State reply, List<int> classes, Disposition d)
         {
             var there = request.DistinctStateful;
             var back = reply.DistinctStateful;
@@ -715,15 +774,17 @@ internal sealed class ClassSweep
             foreach (var j in classes)
             {
                 if (row.Fallback[j]) continue;
-                row.Reaches[j] = delivered;
+                row.Reaches[j] = d == Disposition.Delivered;
                 row.Asymmetric[j] = asymmetric;
+                row.ReplyDisposition[j] = d;
+                row.ReplyState[j] = reply;
             }
         }
 
         private State? ReplyVisit(State request, State st, List<int> classes, string kind, string node)
         {
             if (st.Visits >= MaxVisits) { Fallback(classes); return null; }
-            if (st.HasSeen(kind, node)) { ReplyEnd(request, st, classes, false); return null; }
+            if (st.HasSeen(kind, node)) { ReplyEnd(request, st, classes, Disposition.Loop); return null; }
             return st.Visit(kind, node);
         }
 
@@ -737,16 +798,17 @@ internal sealed class ClassSweep
                 if (row.Reply[j] == ReplyFrom.Subnet && row.DestinationSubnet[j]!.Id == subnet.Id) looped.Add(j);
             if (looped.Count > 0)
             {
-                ReplyEnd(request, st, looped, false);
+                ReplyEnd(request, st, looped, Disposition.Loop);
                 classes = [.. classes.Except(looped)];
                 if (classes.Count == 0) return;
             }
-            ReplyRoute(request, visited, classes, RouteAction.Of(_f.Routing.EffectiveRoutes(subnet.Id).Lookup(source)), subnet.VirtualNetwork, senderGateway);
+            ReplyRoute(request, visited.Pass(subnet.Id), classes, RouteAction.Of(_f.Routing.EffectiveRoutes(subnet.Id).Lookup(source)), subnet.VirtualNetwork, senderGateway);
         }
 
+        /// <summary>What Walk.RouteFrom does after its lookup, for a reply (the route's subnet already passed).</summary>
         private void ReplyRoute(State request, State st, List<int> classes, RouteAction r, string vnet, string? senderGateway)
         {
-            if (r.Null) { ReplyEnd(request, st, classes, false); return; }
+            if (r.Null) { ReplyEnd(request, st, classes, Disposition.NoRoute); return; }
             switch (r.Type)
             {
                 case NextHopType.VnetLocal:
@@ -759,7 +821,7 @@ internal sealed class ClassSweep
                         var peering = _f.PeeringTo(vnet, source);
                         if (Crossing(local, peering, senderGateway, default, out _, sourceInLocal: true) is not { } remote)
                         {
-                            ReplyEnd(request, st, classes, false);
+                            ReplyEnd(request, st, classes, Disposition.NoRoute);
                             break;
                         }
                         var through = classes;
@@ -768,19 +830,19 @@ internal sealed class ClassSweep
                             through = new List<int>(classes.Count);
                             var blocked = new List<int>();
                             foreach (var j in classes) (local.Contains(A(j)) ? through : blocked).Add(j);
-                            ReplyEnd(request, st, blocked, false);
+                            ReplyEnd(request, st, blocked, Disposition.ForwardedTrafficBlocked);
                         }
-                        ReplyDeliverIn(request, st, through, remote);
+                        if (through.Count > 0) ReplyDeliverIn(request, st.Pass(peering!.Name), through, remote);
                         break;
                     }
                 case NextHopType.Internet:
-                    if (NsgEvaluation.IsInternet(source)) Fallback(classes); else ReplyEnd(request, st, classes, false);
+                    if (NsgEvaluation.IsInternet(source)) Fallback(classes); else ReplyEnd(request, st, classes, Disposition.NoRoute);
                     break;
                 case NextHopType.None:
-                    ReplyEnd(request, st, classes, false);
+                    ReplyEnd(request, st, classes, r.User ? Disposition.NullRouted : Disposition.NoRoute);
                     break;
                 case NextHopType.VirtualAppliance:
-                    if (!r.HasIp) ReplyEnd(request, st, classes, false);
+                    if (!r.HasIp) ReplyEnd(request, st, classes, Disposition.NoRoute);
                     else ReplyAppliance(request, st, classes, r.Ip, vnet);
                     break;
                 default:
@@ -789,15 +851,20 @@ internal sealed class ClassSweep
             }
         }
 
+        /// <summary>Walk.DeliverIn and Walk.EnterSubnet for a reply: back in the source's subnet.</summary>
         private void ReplyDeliverIn(State request, State st, List<int> classes, VirtualNetwork vnet)
         {
-            if (SubnetOf(vnet, source) is not { } s) { ReplyEnd(request, st, classes, false); return; }
+            if (SubnetOf(vnet, source) is not { } s) { ReplyEnd(request, st, classes, Disposition.NoRoute); return; }
             if (FirewallAt(s.Id, source) is not null) { Fallback(classes); return; }
+            st = st.Pass(s.Id);
             var nic = NicAt(s, source);
             var allowed = ReplyNsg(request, st, classes, s.NetworkSecurityGroup, SecurityRuleDirection.Inbound, s.Id, "subnet", s.Id);
             if (nic is not null)
+            {
                 allowed = ReplyNsg(request, st, allowed, nic.NetworkSecurityGroup, SecurityRuleDirection.Inbound, s.Id, "NIC", nic.Name);
-            ReplyEnd(request, st, allowed, true);
+                st = st.Pass(nic.Name).Pass(nic.VirtualMachine);
+            }
+            ReplyEnd(request, st, allowed, Disposition.Delivered);
         }
 
         /// <summary>Walk.Nsg for a reply: passed when the request passed it (G1), else evaluated for each class's source.</summary>
@@ -814,7 +881,7 @@ internal sealed class ClassSweep
                 var own = row.Reply[j] == ReplyFrom.Subnet && (kind == "subnet" ? row.DestinationSubnet[j]!.Id == where : row.DestinationNic[j]?.Name == where);
                 (own || NsgEvaluation.Evaluate(nsg, direction, ReplyFlow(j), tag, T.ServiceTags).Allowed ? allowed : denied).Add(j);
             }
-            ReplyEnd(request, st, denied, false);
+            ReplyEnd(request, st, denied, Disposition.DeniedByNsg);
             return allowed;
         }
 
@@ -823,10 +890,10 @@ internal sealed class ClassSweep
             if (FirewallWithAddress(ip) is not { } fw)
             {
                 if (T.NetworkInterfaces.Any(n => n.PrivateIPAddress == ip)) Fallback(classes);
-                else ReplyEnd(request, st, classes, false);
+                else ReplyEnd(request, st, classes, Disposition.NoRoute);
                 return;
             }
-            if (!Reachable(fromVnet, T.Subnet(fw.Subnet)?.VirtualNetwork)) { ReplyEnd(request, st, classes, false); return; }
+            if (!Reachable(fromVnet, T.Subnet(fw.Subnet)?.VirtualNetwork)) { ReplyEnd(request, st, classes, Disposition.NoRoute); return; }
             ReplyFirewall(request, st, classes, fw);
         }
 
@@ -834,7 +901,7 @@ internal sealed class ClassSweep
         private void ReplyFirewall(State request, State st, List<int> classes, AzureFirewall fw)
         {
             if (ReplyVisit(request, st, classes, "firewall", fw.Name) is not { } visited) return;
-            st = visited.WithStateful(fw.Name);
+            st = visited.Pass(fw.Subnet).Pass(fw.Name).WithStateful(fw.Name);
             var allowed = classes;
             if (!Cons<string>.Contains(request.Stateful, fw.Name))
             {
@@ -842,7 +909,7 @@ internal sealed class ClassSweep
                 var denied = new List<int>();
                 foreach (var j in classes)
                     (FirewallEvaluation.Evaluate(fw, ReplyFlow(j), T.ServiceTags).Allowed ? allowed : denied).Add(j);
-                ReplyEnd(request, st, denied, false);
+                ReplyEnd(request, st, denied, Disposition.DeniedByFirewall);
             }
             if (allowed.Count > 0) ReplyRouteFrom(request, st, allowed, T.Subnet(fw.Subnet)!, null);
         }
@@ -851,14 +918,16 @@ internal sealed class ClassSweep
         private void ReplyCircuit(State request, State st, List<int> classes, string name)
         {
             if (ReplyVisit(request, st, classes, "circuit", name) is not { } visited) return;
-            if (T.IsFailed(new Failure(FailureKind.Circuit, name))) { ReplyEnd(request, visited, classes, false); return; }
+            st = visited.Pass(name);
+            if (T.IsFailed(new Failure(FailureKind.Circuit, name))) { ReplyEnd(request, st, classes, Disposition.NoRoute); return; }
             if (EdgeRoute(name, source) is not { Owner: { Kind: BgpSpeakerKind.ExpressRouteGateway } owner })
             {
-                ReplyEnd(request, visited, classes, false);
+                ReplyEnd(request, st, classes, Disposition.NoRoute);
                 return;
             }
             var gw = T.VirtualNetworkGateway(owner.Name)!;
-            ReplyRouteFrom(request, visited, classes, T.Subnet(gw.Subnet)!, gw.Name);
+            if (_f.ExpressRouteConnection(gw.Name, name) is { } conn) st = st.Pass(conn.Name);
+            ReplyRouteFrom(request, st.Pass(gw.Name), classes, T.Subnet(gw.Subnet)!, gw.Name);
         }
     }
 }

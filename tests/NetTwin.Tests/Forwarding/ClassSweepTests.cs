@@ -76,6 +76,49 @@ public class ClassSweepTests
         Assert.Equal(traced.Count, swept.Count);
     }
 
+    /// <summary>Every class the sweep follows, compared with its trace in full: the request's disposition and devices,
+    /// whether a reply was traced, the reply's disposition and devices, reach and symmetry (what the flow diff reads).</summary>
+    [Theory]
+    [MemberData(nameof(Examples))]
+    public void EverySweptClassIsItsTraceInFull(string example)
+    {
+        var t = TopologyLoader.Load(Nt.Example(example));
+        AssertSweptAsTraced(t);
+        foreach (var (_, after) in WhatIfEquivalence.Mutations(t)) AssertSweptAsTraced(after);
+    }
+
+    [Fact]
+    public void EverySweptClassIsItsTraceInFullOnTheSmallGeneratedEstate() => Nt.WithEstate(folder =>
+    {
+        var t = TopologyLoader.Load(folder);
+        Assert.True(AssertSweptAsTraced(t) > 1000);
+        foreach (var (_, after) in WhatIfEquivalence.Mutations(t).Where((_, i) => i % 4 == 0)) AssertSweptAsTraced(after);
+    });
+
+    private static int AssertSweptAsTraced(Topology t)
+    {
+        var f = new Forwarder(Planes.Compute(t)) { HopTexts = false, Hops = false };
+        var targets = Reachability.Destinations(f).SelectMany(d => d.Classes.Select(c => Endpoints.Of(t, c.First))).ToArray();
+        var sweep = new ClassSweep(f, [.. targets.Select(e => e.Address)], TransportProtocol.Tcp, 443);
+        var compared = 0;
+        foreach (var s in Reachability.WorkloadSubnets(t))
+        {
+            var from = Endpoints.Resolve(t, s.Id);
+            var classes = Enumerable.Range(0, targets.Length).Where(j => !s.AddressPrefix.Contains(targets[j].Address)).ToList();
+            var row = sweep.Row(from, classes);
+            foreach (var j in classes)
+            {
+                if (row.Fallback[j]) continue;
+                var r = f.Trace(from, targets[j]);
+                var swept = $"{row.Disposition[j]} [{string.Join(",", row.RequestDevices(j))}] reply {(row.HasReply(j) ? $"{row.ReplyDisposition[j]} [{string.Join(",", row.ReplyDevices(j))}]" : "none")} reaches {row.Reaches[j]} asymmetric {row.Asymmetric[j]}";
+                var traced = $"{r.Request.Disposition} [{string.Join(",", r.Request.Devices)}] reply {(r.Reply is { } back ? $"{back.Disposition} [{string.Join(",", back.Devices)}]" : "none")} reaches {r.Reaches} asymmetric {r.Asymmetric}";
+                Assert.True(traced == swept, $"{s.Id} -> {targets[j]}\ntraced {traced}\nswept  {swept}");
+                compared++;
+            }
+        }
+        return compared;
+    }
+
     /// <summary>The table's summary of a row read from its compact cells is the summary of the same cells as records.</summary>
     [Theory]
     [MemberData(nameof(Examples))]
