@@ -316,14 +316,16 @@ internal sealed class ClassSweep
 
     private static readonly object NoPeering = new();
 
+    // Each memo below is found once per group (a dictionary keyed by a name), then read per class.
+
+    /// <summary>The memo of a VNet's peerings per class, or null for a VNet with a peering or two (a spoke: asked
+    /// directly, it needs no array per spoke).</summary>
+    private object?[]? PeeringMemo(string localVnet) =>
+        T.PeeringsFrom(localVnet).Count <= 4 ? null : _peerings.GetOrAdd(localVnet, static (_, n) => new object?[n], _addr.Length);
+
     /// <summary>Forwarder.PeeringTo for a class (NoPeering when none).</summary>
-    private object PeeringFor(string localVnet, int j)
-    {
-        // A spoke has a peering or two: asked directly, it needs no array per spoke.
-        if (T.PeeringsFrom(localVnet).Count <= 4) return (object?)_f.PeeringTo(localVnet, _addr[j]) ?? NoPeering;
-        var memo = _peerings.GetOrAdd(localVnet, static (_, n) => new object?[n], _addr.Length);
-        return memo[j] ??= (object?)_f.PeeringTo(localVnet, _addr[j]) ?? NoPeering;
-    }
+    private object PeeringFor(object?[]? memo, string localVnet, int j) =>
+        memo is null ? (object?)_f.PeeringTo(localVnet, _addr[j]) ?? NoPeering : memo[j] ??= (object?)_f.PeeringTo(localVnet, _addr[j]) ?? NoPeering;
 
     private Landing LandingIn(VirtualNetwork vnet, int j)
     {
@@ -342,17 +344,19 @@ internal sealed class ClassSweep
     }
 
     /// <summary>The connection gateway <paramref name="g"/>'s route for a class goes over ("" when it has no route or no path).</summary>
-    private string GatewayConnection(GatewayRouteSet set, string gateway, int j)
+    private string?[] GatewayMemo(string gateway) => _gateways.GetOrAdd(gateway, static (_, n) => new string?[n], _addr.Length);
+
+    private string GatewayConnection(string?[] memo, GatewayRouteSet set, string gateway, int j)
     {
-        var memo = _gateways.GetOrAdd(gateway, static (_, n) => new string?[n], _addr.Length);
         return memo[j] ??= _f.GatewayRouteFor(set, gateway, _addr[j]) is { } route ? ViaConnection(route) ?? "" : "";
     }
 
     /// <summary>Who owns a circuit's edge's best path for a class (Walk.CircuitOut): 1 nobody / no path, 2 a router, 3 a
     /// customer edge (no router modelled), 4 another speaker.</summary>
-    private byte CircuitOwner(string circuit, int j)
+    private byte[] CircuitMemo(string circuit) => _circuits.GetOrAdd(circuit, static (_, n) => new byte[n], _addr.Length);
+
+    private byte CircuitOwner(byte[] memo, string circuit, int j)
     {
-        var memo = _circuits.GetOrAdd(circuit, static (_, n) => new byte[n], _addr.Length);
         if (memo[j] != 0) return memo[j];
         byte kind = 1;
         foreach (var edge in _f.EdgesOf(circuit))
@@ -372,16 +376,18 @@ internal sealed class ClassSweep
 
     /// <summary>A firewall's verdict for a class from a source whose rules are <paramref name="signature"/> (which rules
     /// match the flow but for its destination: FirewallEvaluation.SourceMatches).</summary>
-    private bool FirewallAllows(AzureFirewall fw, bool[] matches, string signature, int j)
+    private byte[] FirewallMemo(AzureFirewall fw, string signature) => _firewalls.GetOrAdd((fw, signature), static (_, n) => new byte[n], _addr.Length);
+
+    private bool FirewallAllows(byte[] memo, AzureFirewall fw, bool[] matches, int j)
     {
-        var memo = _firewalls.GetOrAdd((fw, signature), static (_, n) => new byte[n], _addr.Length);
         if (memo[j] == 0) memo[j] = FirewallEvaluation.AllowedTo(fw, matches, _addr[j], T.ServiceTags) ? (byte)2 : (byte)1;
         return memo[j] == 2;
     }
 
-    private bool FirewallSnats(AzureFirewall fw, int j)
+    private byte[] SnatMemo(AzureFirewall fw) => _snats.GetOrAdd(fw, static (_, n) => new byte[n], _addr.Length);
+
+    private bool FirewallSnats(byte[] memo, AzureFirewall fw, int j)
     {
-        var memo = _snats.GetOrAdd(fw, static (_, n) => new byte[n], _addr.Length);
         if (memo[j] == 0) memo[j] = FirewallEvaluation.Snats(fw, _addr[j]) ? (byte)2 : (byte)1;
         return memo[j] == 2;
     }
@@ -585,7 +591,8 @@ internal sealed class ClassSweep
         private void RequestPeering(State st, List<int> classes, string localVnet, string? senderGateway)
         {
             var local = T.VirtualNetwork(localVnet)!;
-            foreach (var (peering, g) in Split(classes, j => sweep.PeeringFor(localVnet, j), ReferenceEqualityComparer.Instance))
+            var peerings = sweep.PeeringMemo(localVnet);
+            foreach (var (peering, g) in Split(classes, j => sweep.PeeringFor(peerings, localVnet, j), ReferenceEqualityComparer.Instance))
             {
                 var p = peering as VirtualNetworkPeering;
                 if (Crossing(local, p, senderGateway, source, out var end) is not { } remote) { End(st, g, end); continue; }
@@ -631,10 +638,11 @@ internal sealed class ClassSweep
             // Which rules the source, protocol and port already rule out: the verdict per class is then the source's.
             var matches = FirewallEvaluation.SourceMatches(fw, RequestFlow(classes[0]), T.ServiceTags);
             var signature = string.Concat(matches.Select(m => m ? '1' : '0'));
+            var (verdicts, snats) = (sweep.FirewallMemo(fw, signature), sweep.SnatMemo(fw));
             foreach (var j in classes)
             {
-                if (!sweep.FirewallAllows(fw, matches, signature, j)) denied.Add(j);
-                else if (sweep.FirewallSnats(fw, j)) snat.Add(j);
+                if (!sweep.FirewallAllows(verdicts, fw, matches, j)) denied.Add(j);
+                else if (sweep.FirewallSnats(snats, fw, j)) snat.Add(j);
                 else allowed.Add(j);
             }
             End(st, denied, Disposition.DeniedByFirewall);
@@ -658,7 +666,8 @@ internal sealed class ClassSweep
             // Rule D8 (a packet from the other kind of gateway) stops every route alike.
             var d8 = senderGateway is { } inbound && T.VirtualNetworkGateway(inbound) is { } from && from.GatewayType != g.GatewayType;
             // No route, D8, a route without a path and a connection that does not exist all end NoRoute, with nothing passed.
-            foreach (var (connection, grp) in Split(classes, j => set is null || d8 ? "" : sweep.GatewayConnection(set, g.Name, j)))
+            var connections = sweep.GatewayMemo(g.Name);
+            foreach (var (connection, grp) in Split(classes, j => set is null || d8 ? "" : sweep.GatewayConnection(connections, set, g.Name, j)))
             {
                 if (connection.Length == 0 || T.Connection(connection) is not { } conn) { End(st, grp, Disposition.NoRoute); continue; }
                 if (conn.ConnectionType != ConnectionType.ExpressRoute) { Fallback(grp); continue; }
@@ -683,9 +692,10 @@ internal sealed class ClassSweep
             var delivered = new List<int>(classes.Count);
             var internet = new List<int>();
             var none = new List<int>();
+            var owners = sweep.CircuitMemo(name);
             foreach (var j in classes)
             {
-                switch (sweep.CircuitOwner(name, j))
+                switch (sweep.CircuitOwner(owners, name, j))
                 {
                     case 2: row.Fallback[j] = true; break;
                     case 3: (NsgEvaluation.IsInternet(A(j)) ? internet : delivered).Add(j); break;
@@ -706,7 +716,10 @@ internal sealed class ClassSweep
         public void Replies(List<int> classes)
         {
             var contexts = new Dictionary<(Cons<string>?, HashSet<(string, string, string)>), State>();
-            var firstHops = new Dictionary<(State, RouteAction, VirtualNetwork), List<int>>(new FirstHopKey());
+            var firstHopKey = new FirstHopKey();
+            var firstHops = new Dictionary<(State, RouteAction, VirtualNetwork), List<int>>(firstHopKey);
+            List<int>? lastHop = null;
+            (State, RouteAction, VirtualNetwork) lastHopKey = default;
             var circuits = new Dictionary<(State, string), List<int>>();
             var platform = Array.IndexOf(PlatformAddresses, source) >= 0;
             // The source's address in the layers of the destinations' tables, asked once per layer.
@@ -729,7 +742,12 @@ internal sealed class ClassSweep
                 // request); then Walk.RouteFrom of its subnet.
                 if (platform) { row.Fallback[j] = true; continue; }
                 var landing = row.Landing[j]!;
-                Add(firstHops, (request, RouteAction.Of(landing.Table!.Lookup(source, layerAnswers)), landing.Vnet), j);
+                var key = (request, RouteAction.Of(landing.Table!.Lookup(source, layerAnswers)), landing.Vnet);
+                // Neighbouring classes are mostly in one VNet and take the same first hop: no hashing for them.
+                if (lastHop is not null && firstHopKey.Equals(key, lastHopKey)) { lastHop.Add(j); continue; }
+                if (!firstHops.TryGetValue(key, out lastHop)) firstHops[key] = lastHop = [];
+                lastHopKey = key;
+                lastHop.Add(j);
                 // The reply's first devices are the class's own (its VM and NIC, or its subnet; then its subnet).
             }
             // The first hops that reach the same firewall go on together from there.
