@@ -287,7 +287,6 @@ internal sealed class ClassSweep
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(AzureFirewall, string), byte[]> _firewalls = new(new FirewallSignature());
     private readonly System.Collections.Concurrent.ConcurrentDictionary<AzureFirewall, byte[]> _snats = new(ReferenceEqualityComparer.Instance);
     private Landing?[]? _landings;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<object, LayerAnswers> _layers = new(ReferenceEqualityComparer.Instance);
 
     private sealed class FirewallSignature : IEqualityComparer<(AzureFirewall, string)>
     {
@@ -488,11 +487,7 @@ internal sealed class ClassSweep
             var table = _f.Routing.EffectiveRoutes(subnet.Id);
             // The source's own table is the row's; another subnet's (a firewall's) answers the same for every row.
             var shared = subnet.Id == sourceSubnet ? null : sweep.TableActions(table);
-            // The source's own table is asked every class; its user-and-gateway layer, shared by other sources' tables,
-            // keeps its answers.
-            var layer = shared is null && table.SharedLayer is { } l ? sweep._layers.GetOrAdd(l, static (_, n) => new LayerAnswers(n), sweep._addr.Length) : null;
-            foreach (var (r, g) in Split(classes, j => shared is not null ? shared.Of(j)
-                         : RouteAction.Of(layer is null ? table.Lookup(A(j)) : table.Lookup(A(j), layer, j))))
+            foreach (var (r, g) in Split(classes, j => shared is null ? RouteAction.Of(table.Lookup(A(j))) : shared.Of(j)))
             {
                 if (r.Null) { End(st, g, Disposition.NoRoute); continue; }
                 switch (r.Type)

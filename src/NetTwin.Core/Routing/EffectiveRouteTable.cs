@@ -209,15 +209,6 @@ public sealed class EffectiveRouteTable
         return Combine(_defaultTrie.LongestMatch(destination), l);
     }
 
-    /// <summary>The user-and-gateway layer under this table when no route of it is hidden here (B3), else null: the
-    /// layer's answers are then the same in every table over it.</summary>
-    internal object? SharedLayer => _hidden.Length == 0 ? _layer : null;
-
-    /// <summary><see cref="Lookup"/> of destination number <paramref name="index"/> of a fixed list (the matrix's
-    /// classes), the layer's answer kept in <paramref name="answers"/> for every table over <see cref="SharedLayer"/>.</summary>
-    internal EffectiveRoute? Lookup(Ipv4 destination, LayerAnswers answers, int index) =>
-        _hidden.Length > 0 ? Lookup(destination) : Combine(_defaultTrie.LongestMatch(destination), answers.Get(_layer, destination, index));
-
     private EffectiveRoute? Combine(EffectiveRoute? d, (EffectiveRoute Route, int GatewayIndex)? l)
     {
         if (l is not { } hit) return d;
@@ -352,25 +343,5 @@ public sealed class EffectiveRouteTable
             foreach (var p in Outermost(low)) yield return p;
             foreach (var p in Outermost(high)) yield return p;
         }
-    }
-}
-
-/// <summary>A user-and-gateway layer's longest match for each destination of a fixed list, worked out when first asked
-/// and kept: the matrix asks the same destinations of every source subnet's table, and a layer is shared by the tables
-/// of every VNet that uses its route table.</summary>
-internal sealed class LayerAnswers(int count)
-{
-    private readonly EffectiveRoute?[] _routes = new EffectiveRoute?[count];
-    private readonly int[] _gateways = new int[count];
-    private readonly int[] _known = new int[count];
-
-    internal (EffectiveRoute Route, int GatewayIndex)? Get(UserRouteLayer layer, Ipv4 destination, int index)
-    {
-        if (Volatile.Read(ref _known[index]) != 0) return _routes[index] is { } r ? (r, _gateways[index]) : null;
-        var l = layer.Lookup(destination, layer.Active);
-        _routes[index] = l?.Route;
-        _gateways[index] = l?.GatewayIndex ?? 0;
-        Volatile.Write(ref _known[index], 1);
-        return l;
     }
 }
