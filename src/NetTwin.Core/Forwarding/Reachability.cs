@@ -206,11 +206,21 @@ public static class Reachability
         var ranges = destinations.Select(d => d.Classes.Select(c => Show(c.First, c.Last)).ToArray()).ToArray();
         var sweeper = sweep ? new ClassSweep(f, [.. targets.SelectMany(x => x.Select(e => e.Address))], protocol, port) : null;
         var batch = 16 * Environment.ProcessorCount;
+        MatrixRow[] Batch(int start)
+        {
+            var rows = new MatrixRow[Math.Min(batch, sources.Count - start)];
+            Parallel.For(0, rows.Length, k => rows[k] = Row(f, sweeper, sources[start + k], destinations, targets, ranges, protocol, port));
+            return rows;
+        }
+        // The next batch is swept while the caller reads this one (counts it, summarises it, writes it): the caller's
+        // work does not leave a core idle. At most two batches are held.
+        var next = Task.Run(() => Batch(0));
         for (var start = 0; start < sources.Count; start += batch)
         {
-            var cells = new MatrixRow[Math.Min(batch, sources.Count - start)];
-            Parallel.For(0, cells.Length, k => cells[k] = Row(f, sweeper, sources[start + k], destinations, targets, ranges, protocol, port));
-            foreach (var row in cells) yield return row;
+            var rows = next.GetAwaiter().GetResult();
+            var following = start + batch;
+            if (following < sources.Count) next = Task.Run(() => Batch(following));
+            foreach (var row in rows) yield return row;
         }
     }
 
