@@ -11,7 +11,8 @@ namespace NetTwin.Forwarding;
 /// step the sweep does not follow: an appliance VM, a VPN tunnel, NAT, the internet, a service endpoint, a router on
 /// premises, the Azure platform's addresses, a firewall's own address, or more than <see cref="MaxVisits"/> places.
 /// Every step here restates the step of <see cref="Walk"/> of the same name, in the same order; tests compare whole
-/// matrices cell by cell with the traced ones.</summary>
+/// matrices cell by cell with the traced ones, and every swept class with its trace in full. <c>reach --matrix</c>
+/// (<see cref="Reachability.MatrixBySource"/>) and the what-if's flow diff (<c>FlowDiff.Compare</c>) use it.</summary>
 internal sealed class ClassSweep
 {
     /// <summary>Places (routing decisions, firewalls, gateways, circuits) a direction may visit before the sweep hands
@@ -158,13 +159,6 @@ internal sealed class ClassSweep
             foreach (var n in ReplyState[j]!.DeviceArray)
                 if (!list.Contains(n)) list.Add(n);
             return [.. list];
-        }
-
-        public void Clear()
-        {
-            Array.Clear(Disposition); Array.Clear(Reaches); Array.Clear(Asymmetric); Array.Clear(Fallback); Array.Clear(Request);
-            Array.Clear(DestinationSubnet); Array.Clear(Landing); Array.Clear(DestinationNic); Array.Clear(Reply); Array.Clear(ReplyCircuit);
-            _shared.Clear();
         }
 
         private readonly Dictionary<(State, string), string[]> _shared = [];
