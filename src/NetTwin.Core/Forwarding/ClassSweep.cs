@@ -240,29 +240,12 @@ internal sealed class ClassSweep
                 r.NextHopType == NextHopType.VirtualNetworkGateway ? r.Gateway : null, false);
     }
 
-    /// <summary>The connection a gateway route sends packets over (Walk.GatewayOut: the first path, by instance, whose
-    /// instance is up, else the first), or null when it has none; made once per route.</summary>
-    private string? ViaConnection(GatewayRoute route) => _via.GetOrAdd(route, static (r, f) =>
-    {
-        if (r.Via.IsEmpty) return "";
-        GatewayVia? up = null, first = null;
-        foreach (var v in r.Via)
-        {
-            if (first is null || v.Instance < first.Instance) first = v;
-            if ((up is null || v.Instance < up.Instance) && InstanceUp(f, v.Connection, v.Instance)) up = v;
-        }
-        return (up ?? first!).Connection;
-    }, _f) is { Length: > 0 } c ? c : null;
+    /// <summary>The connection a gateway route sends packets over (Walk.GatewayOut's path), or null when it has none;
+    /// made once per route.</summary>
+    private string? ViaConnection(GatewayRoute route) =>
+        _via.GetOrAdd(route, static (r, f) => r.Via.IsEmpty ? "" : f.ChosenPath(r).Connection, _f) is { Length: > 0 } c ? c : null;
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<GatewayRoute, string> _via = new(ReferenceEqualityComparer.Instance);
-
-    private static bool InstanceUp(Forwarder f, string connection, int instance)
-    {
-        if (f.Tunnels.Connection(connection) is not { } r) return true;
-        foreach (var i in r.Instances)
-            if (i.Instance == instance) return i.State == Ipsec.TunnelState.Up;
-        return false;
-    }
 
     // ---------------------------------------------------------------- what does not depend on the source
 
@@ -325,11 +308,9 @@ internal sealed class ClassSweep
         var memo = _landings ?? Interlocked.CompareExchange(ref _landings, new Landing?[_addr.Length], null) ?? _landings!;
         if (memo[j] is { } known && ReferenceEquals(known.Vnet, vnet)) return known;
         var d = _addr[j];
-        Subnet? s = null;
-        foreach (var x in vnet.Subnets)
-            if (x.AddressPrefix.Contains(d) && (s is null || x.AddressPrefix.Length > s.AddressPrefix.Length)) s = x;
-        var nic = s is null ? null : T.InterfacesIn(s.Id).FirstOrDefault(n => n.PrivateIPAddress == d);
-        var landing = new Landing(vnet, s, s is not null && T.AzureFirewalls.Any(fw => fw.Subnet == s.Id && fw.PrivateIPAddress == d), nic,
+        var s = vnet.SubnetHolding(d);
+        var nic = s is null ? null : T.InterfaceAt(s.Id, d);
+        var landing = new Landing(vnet, s, s is not null && T.FirewallWithAddress(d, s.Id) is not null, nic,
             s?.NetworkSecurityGroup is { } sn ? T.NetworkSecurityGroup(sn) : null, nic?.NetworkSecurityGroup is { } nn ? T.NetworkSecurityGroup(nn) : null,
             s is null ? null : _f.Routing.EffectiveRoutes(s.Id), s is null ? null : _f.VirtualNetworkTag(s.Id));
         memo[j] = landing;
@@ -351,20 +332,13 @@ internal sealed class ClassSweep
     private byte CircuitOwner(byte[] memo, string circuit, int j)
     {
         if (memo[j] != 0) return memo[j];
-        byte kind = 1;
-        foreach (var edge in _f.EdgesOf(circuit))
-            if (_f.RibLookup(edge, _addr[j]) is { Best: { } best })
-            {
-                kind = (best.PeerAddress is { } pa ? _f.SpeakerAt(edge, pa) : null)?.Kind switch
-                {
-                    null => 1,
-                    BgpSpeakerKind.Router => 2,
-                    BgpSpeakerKind.CustomerEdge => 3,
-                    _ => 4,
-                };
-                break;
-            }
-        return memo[j] = kind;
+        return memo[j] = _f.EdgeRoute(circuit, _addr[j])?.Owner?.Kind switch
+        {
+            null => 1,
+            BgpSpeakerKind.Router => 2,
+            BgpSpeakerKind.CustomerEdge => 3,
+            _ => 4,
+        };
     }
 
     /// <summary>A firewall's verdict for a class from a source whose rules are <paramref name="signature"/> (which rules
@@ -519,35 +493,6 @@ internal sealed class ClassSweep
             }
         }
 
-        private static Subnet? SubnetOf(VirtualNetwork vnet, Ipv4 ip)
-        {
-            Subnet? s = null;
-            foreach (var x in vnet.Subnets)
-                if (x.AddressPrefix.Contains(ip) && (s is null || x.AddressPrefix.Length > s.AddressPrefix.Length)) s = x;
-            return s;
-        }
-
-        private AzureFirewall? FirewallAt(string subnet, Ipv4 address)
-        {
-            foreach (var fw in T.AzureFirewalls)
-                if (fw.Subnet == subnet && fw.PrivateIPAddress == address) return fw;
-            return null;
-        }
-
-        private AzureFirewall? FirewallWithAddress(Ipv4 ip)
-        {
-            foreach (var x in T.AzureFirewalls)
-                if (x.PrivateIPAddress == ip) return x;
-            return null;
-        }
-
-        private NetworkInterface? NicAt(Subnet s, Ipv4 ip)
-        {
-            foreach (var n in T.InterfacesIn(s.Id))
-                if (n.PrivateIPAddress == ip) return n;
-            return null;
-        }
-
         /// <summary>Walk.DeliverIn and Walk.EnterSubnet for a request: each class enters its own subnet.</summary>
         private void RequestDeliverIn(State st, List<int> classes, VirtualNetwork vnet)
         {
@@ -612,7 +557,7 @@ internal sealed class ClassSweep
         /// and the classes the firewall translates (F4), are Walk's.</summary>
         private void RequestAppliance(State st, List<int> classes, Ipv4 ip, string fromVnet)
         {
-            if (FirewallWithAddress(ip) is not { } fw)
+            if (T.FirewallWithAddress(ip) is not { } fw)
             {
                 if (T.NetworkInterfaces.Any(n => n.PrivateIPAddress == ip)) Fallback(classes);
                 else End(st, classes, Disposition.NoRoute);
@@ -639,11 +584,9 @@ internal sealed class ClassSweep
             RequestRoute(st, allowed, T.Subnet(fw.Subnet)!, null);
         }
 
-        private bool Reachable(string fromVnet, string? applianceVnet)
-        {
-            if (applianceVnet is null || applianceVnet == fromVnet) return true;
-            return T.PeeringBetween(fromVnet, applianceVnet) is { } x && T.ReversePeering(x) is { } r && x.AllowVirtualNetworkAccess && r.AllowVirtualNetworkAccess;
-        }
+        /// <summary>Walk.Reachable: the appliance is in the VNet or one peered with it both ways.</summary>
+        private bool Reachable(string fromVnet, string? applianceVnet) =>
+            applianceVnet is null || applianceVnet == fromVnet || T.PeeredBothWays(fromVnet, applianceVnet);
 
         /// <summary>Walk.GatewayOut for a request: an ExpressRoute connection is followed to its circuit; a VPN tunnel is Walk's.</summary>
         private void RequestGateway(State st, List<int> classes, string name, string? senderGateway)
@@ -663,14 +606,6 @@ internal sealed class ClassSweep
                 if (conn.Peer is { } circuit) RequestCircuit(st.Pass(conn.Name), grp, circuit);
                 else End(st.Pass(conn.Name), grp, Disposition.NoRoute);
             }
-        }
-
-        private (BgpRibEntry Entry, BgpSpeaker Edge, BgpSpeaker? Owner)? EdgeRoute(string circuit, Ipv4 ip)
-        {
-            foreach (var edge in _f.EdgesOf(circuit))
-                if (_f.RibLookup(edge, ip) is { Best: { } best } e)
-                    return (e, edge, best.PeerAddress is { } pa ? _f.SpeakerAt(edge, pa) : null);
-            return null;
         }
 
         /// <summary>Walk.CircuitOut for a request: on-premises behind the circuit without a router modelled; a router is Walk's.</summary>
@@ -744,7 +679,7 @@ internal sealed class ClassSweep
             var fromSubnet = State.Start([]).Visit("route", "\0 the destination's subnet");
             foreach (var ((request, action, vnet), g) in firstHops)
             {
-                if (action is { Type: NextHopType.VirtualAppliance, HasIp: true, Null: false } && FirewallWithAddress(action.Ip) is { } fw
+                if (action is { Type: NextHopType.VirtualAppliance, HasIp: true, Null: false } && T.FirewallWithAddress(action.Ip) is { } fw
                     && Reachable(vnet.Name, T.Subnet(fw.Subnet)?.VirtualNetwork))
                 {
                     if (firewalls.TryGetValue((request, fw), out var list)) list.AddRange(g); else firewalls[(request, fw)] = g;
@@ -866,10 +801,10 @@ internal sealed class ClassSweep
         /// <summary>Walk.DeliverIn and Walk.EnterSubnet for a reply: back in the source's subnet.</summary>
         private void ReplyDeliverIn(State request, State st, List<int> classes, VirtualNetwork vnet)
         {
-            if (SubnetOf(vnet, source) is not { } s) { ReplyEnd(request, st, classes, Disposition.NoRoute); return; }
-            if (FirewallAt(s.Id, source) is not null) { Fallback(classes); return; }
+            if (vnet.SubnetHolding(source) is not { } s) { ReplyEnd(request, st, classes, Disposition.NoRoute); return; }
+            if (T.FirewallWithAddress(source, s.Id) is not null) { Fallback(classes); return; }
             st = st.Pass(s.Id);
-            var nic = NicAt(s, source);
+            var nic = T.InterfaceAt(s.Id, source);
             var allowed = ReplyNsg(request, st, classes, s.NetworkSecurityGroup, SecurityRuleDirection.Inbound, s.Id, "subnet", s.Id);
             if (nic is not null)
             {
@@ -899,7 +834,7 @@ internal sealed class ClassSweep
 
         private void ReplyAppliance(State request, State st, List<int> classes, Ipv4 ip, string fromVnet)
         {
-            if (FirewallWithAddress(ip) is not { } fw)
+            if (T.FirewallWithAddress(ip) is not { } fw)
             {
                 if (T.NetworkInterfaces.Any(n => n.PrivateIPAddress == ip)) Fallback(classes);
                 else ReplyEnd(request, st, classes, Disposition.NoRoute);
@@ -932,7 +867,7 @@ internal sealed class ClassSweep
             if (ReplyVisit(request, st, classes, "circuit", name) is not { } visited) return;
             st = visited.Pass(name);
             if (T.IsFailed(new Failure(FailureKind.Circuit, name))) { ReplyEnd(request, st, classes, Disposition.NoRoute); return; }
-            if (EdgeRoute(name, source) is not { Owner: { Kind: BgpSpeakerKind.ExpressRouteGateway } owner })
+            if (_f.EdgeRoute(name, source) is not { Owner: { Kind: BgpSpeakerKind.ExpressRouteGateway } owner })
             {
                 ReplyEnd(request, st, classes, Disposition.NoRoute);
                 return;

@@ -126,6 +126,39 @@ public sealed class Forwarder
         return _speakerAt.GetOrAdd(key, k => Routing.Bgp.Speakers.FirstOrDefault(s => s.Id != k.Item1 && (s.Addresses.Contains(k.Item2) || s.RouterId == k.Item2)));
     }
 
+    /// <summary>True unless the IPsec stage found the connection's tunnel on that instance down (an ExpressRoute
+    /// connection has no tunnel report: up).</summary>
+    internal bool InstanceUp(string connection, int instance)
+    {
+        if (Tunnels.Connection(connection) is not { } r) return true;
+        foreach (var i in r.Instances)
+            if (i.Instance == instance) return i.State == Ipsec.TunnelState.Up;
+        return false;
+    }
+
+    /// <summary>The path a gateway follows for a route with paths: the first (by instance, a stable order) whose
+    /// instance is up, else the first.</summary>
+    internal GatewayVia ChosenPath(GatewayRoute route)
+    {
+        GatewayVia? up = null, first = null;
+        foreach (var v in route.Via)
+        {
+            if (first is null || v.Instance < first.Instance) first = v;
+            if ((up is null || v.Instance < up.Instance) && InstanceUp(v.Connection, v.Instance)) up = v;
+        }
+        return up ?? first!;
+    }
+
+    /// <summary>A circuit's first Microsoft edge holding a best path for the address: the entry, the edge, and the
+    /// speaker the path came from.</summary>
+    internal (BgpRibEntry Entry, BgpSpeaker Edge, BgpSpeaker? Owner)? EdgeRoute(string circuit, Ipv4 ip)
+    {
+        foreach (var edge in EdgesOf(circuit))
+            if (RibLookup(edge, ip) is { Best: { } best } e)
+                return (e, edge, best.PeerAddress is { } pa ? SpeakerAt(edge, pa) : null);
+        return null;
+    }
+
     /// <summary>A peering of a VNet and its place in the VNet's list of peerings.</summary>
     private sealed record PeeringAt(int Index, VirtualNetworkPeering Peering);
 

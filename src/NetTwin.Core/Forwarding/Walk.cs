@@ -327,10 +327,7 @@ internal sealed class Walk
     private void DeliverIn(VirtualNetwork vnet)
     {
         // The longest subnet prefix holding the destination; at equal length the first (as a stable sort keeps it).
-        Subnet? s = null;
-        foreach (var x in vnet.Subnets)
-            if (x.AddressPrefix.Contains(Dst) && (s is null || x.AddressPrefix.Length > s.AddressPrefix.Length)) s = x;
-        if (s is null)
+        if (vnet.SubnetHolding(Dst) is not { } s)
         {
             End(Disposition.NoRoute, vnet.Name, $"{Dst} is in {vnet.Name}'s address space but in none of its subnets");
             return;
@@ -343,15 +340,13 @@ internal sealed class Walk
     {
         Pass(s.Id);
         // A reply coming back to the address a firewall or appliance translated to: that device takes it (conntrack).
-        if (FirewallAt(s.Id, Dst) is { } fw)
+        if (T.FirewallWithAddress(Dst, s.Id) is { } fw)
         {
             if (IsReply && RequestTranslatedTo(fw.Name, Dst)) { Firewall(fw); return; }
             End(Disposition.Delivered, fw.Name, $"delivered to Azure Firewall {fw.Name} itself ({Dst})");
             return;
         }
-        NetworkInterface? nic = null;
-        foreach (var n in T.InterfacesIn(s.Id))
-            if (n.PrivateIPAddress == Dst) { nic = n; break; }
+        var nic = T.InterfaceAt(s.Id, Dst);
         if (nic is not null && IsReply && nic.VirtualMachine is { } vmName && RequestTranslatedTo(vmName, Dst))
         {
             Appliance(nic, nsgsDone: false);
@@ -367,13 +362,6 @@ internal sealed class Walk
         if (!Nsg(nic.NetworkSecurityGroup, SecurityRuleDirection.Inbound, s.Id, "NIC", nic.Name)) return;
         Pass(nic.Name, nic.VirtualMachine);
         End(Disposition.Delivered, nic.VirtualMachine ?? nic.Name, $"delivered to {nic.VirtualMachine ?? nic.Name} (NIC {nic.Name}, {Dst})", w => w.StartNic(nic));
-    }
-
-    private AzureFirewall? FirewallAt(string subnet, Ipv4 address)
-    {
-        foreach (var f in T.AzureFirewalls)
-            if (f.Subnet == subnet && f.PrivateIPAddress == address) return f;
-        return null;
     }
 
     /// <summary>Rules C1-C3: a peering carries traffic when both directions exist and allow access; the receiving side
@@ -418,10 +406,7 @@ internal sealed class Walk
 
     private void ToAppliance(Ipv4 ip, string fromVnet)
     {
-        AzureFirewall? fw = null;
-        foreach (var f in T.AzureFirewalls)
-            if (f.PrivateIPAddress == ip) { fw = f; break; }
-        if (fw is not null)
+        if (T.FirewallWithAddress(ip) is { } fw)
         {
             if (!Reachable(fromVnet, T.Subnet(fw.Subnet)?.VirtualNetwork, fw.Name)) return;
             Firewall(fw);
@@ -440,8 +425,7 @@ internal sealed class Walk
     private bool Reachable(string fromVnet, string? applianceVnet, string node)
     {
         if (applianceVnet is null || applianceVnet == fromVnet) return true;
-        var p = T.PeeringBetween(fromVnet, applianceVnet);
-        if (p is not null && T.ReversePeering(p) is { } r && p.AllowVirtualNetworkAccess && r.AllowVirtualNetworkAccess) return true;
+        if (T.PeeredBothWays(fromVnet, applianceVnet)) return true;
         End(Disposition.NoRoute, node, $"the next hop {node} is in {applianceVnet}, which {fromVnet} is not peered with: Azure cannot hand it the packet");
         return false;
     }
@@ -629,16 +613,9 @@ internal sealed class Walk
             End(Disposition.NoRoute, g.Name, $"{g.Name}'s route {route.Prefix} has no connection to carry it");
             return;
         }
-        // The first path (by instance, a stable order) whose instance is up, else the first.
-        GatewayVia? up = null, first = null;
+        var via = _f.ChosenPath(route);
         var ecmp = false;
-        foreach (var v in route.Via)
-        {
-            if (first is null || v.Instance < first.Instance) first = v;
-            if ((up is null || v.Instance < up.Instance) && InstanceUp(v.Connection, v.Instance)) up = v;
-            ecmp |= v.Instance != route.Via[0].Instance;
-        }
-        var via = up ?? first!;
+        foreach (var v in route.Via) ecmp |= v.Instance != route.Via[0].Instance;
         Hop(g.Name, HopStep.Gateway, $"{route.Kind} route {route.Prefix}: {route.Detail}",
             $"instance {via.Instance} over connection {via.Connection}{(ecmp ? $"; {route.Via.Length} paths over the instances, NetTwin follows instance {via.Instance} (Azure spreads flows over them)" : "")}",
             g.GatewayType == GatewayType.Vpn ? "D6" : "D7");
@@ -655,14 +632,6 @@ internal sealed class Walk
             return;
         }
         TunnelOut(conn, via.Instance);
-    }
-
-    private bool InstanceUp(string connection, int instance)
-    {
-        if (_f.Tunnels.Connection(connection) is not { } r) return true;
-        foreach (var i in r.Instances)
-            if (i.Instance == instance) return i.State == Ipsec.TunnelState.Up;
-        return false;
     }
 
     private InstanceTunnel? InstanceOf(Connection conn, int instance, out TunnelReport? report)
@@ -796,13 +765,7 @@ internal sealed class Walk
 
     // ---------------------------------------------------------------- ExpressRoute
 
-    private (BgpRibEntry Entry, BgpSpeaker Edge, BgpSpeaker? Owner)? EdgeRoute(string circuit)
-    {
-        foreach (var edge in _f.EdgesOf(circuit))
-            if (_f.RibLookup(edge, Dst) is { Best: { } best } e)
-                return (e, edge, best.PeerAddress is { } pa ? _f.SpeakerAt(edge, pa) : null);
-        return null;
-    }
+    private (BgpRibEntry Entry, BgpSpeaker Edge, BgpSpeaker? Owner)? EdgeRoute(string circuit) => _f.EdgeRoute(circuit, Dst);
 
     /// <summary>Azure to on-premises over a circuit: the Microsoft edge forwards by its BGP table.</summary>
     private void CircuitOut(string name)

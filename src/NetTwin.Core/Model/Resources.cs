@@ -52,6 +52,15 @@ public sealed record VirtualNetwork(
             if (p.Contains(ip)) return true;
         return false;
     }
+
+    /// <summary>The subnet of this VNet whose prefix holds the address, the longest; at equal length the first.</summary>
+    public Subnet? SubnetHolding(Ipv4 ip)
+    {
+        Subnet? s = null;
+        foreach (var x in Subnets)
+            if (x.AddressPrefix.Contains(ip) && (s is null || x.AddressPrefix.Length > s.AddressPrefix.Length)) s = x;
+        return s;
+    }
 }
 
 public sealed record Subnet(

@@ -56,6 +56,26 @@ public sealed record Topology
     /// null (a hub has a peering per spoke: found by an index, not a scan).</summary>
     public VirtualNetworkPeering? PeeringBetween(string vnet, string remote) => Ix.PeeringsByPair.GetValueOrDefault((vnet, remote));
 
+    /// <summary>Both directions of a peering between two VNets exist and allow access (rule C1).</summary>
+    public bool PeeredBothWays(string vnet, string remote) =>
+        PeeringBetween(vnet, remote) is { } p && ReversePeering(p) is { } r && p.AllowVirtualNetworkAccess && r.AllowVirtualNetworkAccess;
+
+    /// <summary>The first Azure Firewall whose private address is <paramref name="ip"/> (in <paramref name="subnet"/> when given).</summary>
+    public AzureFirewall? FirewallWithAddress(Ipv4 ip, string? subnet = null)
+    {
+        foreach (var f in AzureFirewalls)
+            if (f.PrivateIPAddress == ip && (subnet is null || f.Subnet == subnet)) return f;
+        return null;
+    }
+
+    /// <summary>The first NIC of a subnet holding an address.</summary>
+    public NetworkInterface? InterfaceAt(string subnetId, Ipv4 ip)
+    {
+        foreach (var n in InterfacesIn(subnetId))
+            if (n.PrivateIPAddress == ip) return n;
+        return null;
+    }
+
     /// <summary>The subnet holding an address, if any VNet holds it.</summary>
     public Subnet? SubnetContaining(Ipv4 ip) =>
         Subnets.Where(s => s.AddressPrefix.Contains(ip)).OrderByDescending(s => s.AddressPrefix.Length).FirstOrDefault();

@@ -182,7 +182,6 @@ public sealed class EffectiveRouteTable
         (winner.Source == RouteSource.User ? $"the User route {winner.Name} ({winner.NextHopType})" : $"the gateway route via {winner.Gateway}")
         + " has the same prefix and a higher-priority source (User > VirtualNetworkGateway > Default)";
 
-    private Func<int, bool>? _hiddenTest;
 
     private bool Hidden(int gatewayIndex) => Array.BinarySearch(_hidden, gatewayIndex) >= 0;
 
@@ -195,7 +194,7 @@ public sealed class EffectiveRouteTable
     private Func<GatewayRouteSet.Entry, bool>? _accept;
 
     /// <summary>The gateway routes this table's lookups may take (the layer's Active ones, less those B3 hides here).</summary>
-    private Func<GatewayRouteSet.Entry, bool>? Accept => _hidden.Length == 0 ? _layer.Active : _accept ??= _layer.Accepting(_hiddenTest ??= Hidden);
+    private Func<GatewayRouteSet.Entry, bool>? Accept => _hidden.Length == 0 ? _layer.Active : _accept ??= _layer.Accepting(Hidden);
 
     /// <summary><see cref="Lookup"/> of one destination in many tables (a reply's first hop from every destination
     /// subnet back to one source): the user-and-gateway layer's answer is the same in every table over that layer that

@@ -190,9 +190,6 @@ internal sealed class UserRouteLayer
     /// <summary>Longest match over the Active user and gateway routes, skipping gateway routes the caller hides (B3).</summary>
     private Func<GatewayRouteSet.Entry, bool>? _activeGateway;
 
-    public (EffectiveRoute Route, int GatewayIndex)? Lookup(Ipv4 destination, Func<int, bool>? hidden) =>
-        Lookup(destination, hidden is null ? Active : Accepting(hidden));
-
     /// <summary>The gateway routes a lookup may take: those no user route of the same prefix made Invalid (B2); null
     /// when there are none such (the set is filled by the constructor, then only read).</summary>
     public Func<GatewayRouteSet.Entry, bool>? Active => GatewayInactive.Count == 0 ? null : _activeGateway ??= e => !GatewayInactive.Contains(e.Index);

@@ -274,15 +274,14 @@ public static class FlowDiff
     {
         var verdicts = new Verdict?[classes.Count];
         if (source is not { } src) return verdicts;
-        // The classes Run answers null without a trace are left out: the source's own range, no target.
-        var asked = new List<int>(classes.Count);
-        foreach (var ii in classes)
-            if (targets[ii] is not null && !src.Subnet.AddressPrefix.Contains(new Ipv4((uint)intervals[ii].Lo))) asked.Add(ii);
-        var row = sweep.Row(src.From, asked);
+        // The classes Run answers null without a trace are left out: no target, the source's own range.
+        bool Asked(int ii) => targets[ii] is not null && !src.Subnet.AddressPrefix.Contains(new Ipv4((uint)intervals[ii].Lo));
+        var row = sweep.Row(src.From, [.. classes.Where(Asked)]);
         for (var k = 0; k < classes.Count; k++)
         {
             var ii = classes[k];
-            if (targets[ii] is not { } to || src.Subnet.AddressPrefix.Contains(new Ipv4((uint)intervals[ii].Lo))) continue;
+            if (!Asked(ii)) continue;
+            var to = targets[ii]!.Value;
             if (row.Fallback[ii]) { verdicts[k] = Run(f, source, to, intervals[ii].Lo, protocol, port); continue; }
             var disposition = row.Disposition[ii].Code();
             if (row.Disposition[ii].IsSuccess() && !row.Reaches[ii])
