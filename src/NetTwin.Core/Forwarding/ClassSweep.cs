@@ -134,31 +134,55 @@ internal sealed class ClassSweep
         /// <summary>True when the class's request got through and its reply was traced.</summary>
         public bool HasReply(int j) => Reply[j] != ReplyFrom.None && Disposition[j].IsSuccess() && ReplyState[j] is not null;
 
-        /// <summary>The request's devices, each once, in order (Trace.Devices of the request).</summary>
+        /// <summary>The request's devices, each once, in order (Trace.Devices of the request): the group's array itself
+        /// when the class adds none of its own (one array per class would be most of a what-if's garbage).</summary>
         public string[] RequestDevices(int j)
         {
             var group = Request[j]!.DeviceArray;
-            var list = new List<string>(group.Length + 3);
-            list.AddRange(group);
-            foreach (var n in (ReadOnlySpan<string?>)[DestinationSubnet[j]?.Id, DestinationNic[j]?.Name, DestinationNic[j]?.VirtualMachine])
-                if (!string.IsNullOrEmpty(n) && !list.Contains(n)) list.Add(n);
-            return [.. list];
+            string? a = DestinationSubnet[j]?.Id, b = DestinationNic[j]?.Name, c = DestinationNic[j]?.VirtualMachine;
+            if (!Adds(a, group, null, null)) a = null;
+            if (!Adds(b, group, a, null)) b = null;
+            if (!Adds(c, group, a, b)) c = null;
+            return Joined([], group, a, b, c, []);
         }
 
         /// <summary>The reply's devices, each once, in order (Trace.Devices of the reply): the destination's own where
         /// the reply started (its VM and NIC, its subnet), then those its group passed.</summary>
         public string[] ReplyDevices(int j)
         {
-            var list = new List<string>();
+            string? a = null, b = null, c = null;
             if (Reply[j] == ReplyFrom.Subnet)
             {
                 var nic = Landing[j]?.Nic;
-                foreach (var n in (ReadOnlySpan<string?>)[nic?.VirtualMachine, nic?.Name, DestinationSubnet[j]?.Id])
-                    if (!string.IsNullOrEmpty(n) && !list.Contains(n)) list.Add(n);
+                a = nic?.VirtualMachine; b = nic?.Name; c = DestinationSubnet[j]?.Id;
+                if (!Adds(a, [], null, null)) a = null;
+                if (!Adds(b, [], a, null)) b = null;
+                if (!Adds(c, [], a, b)) c = null;
             }
-            foreach (var n in ReplyState[j]!.DeviceArray)
-                if (!list.Contains(n)) list.Add(n);
-            return [.. list];
+            var body = ReplyState[j]!.DeviceArray;
+            return Joined([a, b, c], body, null, null, null, [a, b, c]);
+        }
+
+        // A name a class adds after the names before it: not empty, not among them.
+        private static bool Adds(string? x, string[] before, string? p, string? q) =>
+            !string.IsNullOrEmpty(x) && x != p && x != q && Array.IndexOf(before, x) < 0;
+
+        // pre (non-null names), then body without the names in skip, then a, b, c (non-null): one array, or body
+        // itself when nothing is added or skipped.
+        private static string[] Joined(ReadOnlySpan<string?> pre, string[] body, string? a, string? b, string? c, ReadOnlySpan<string?> skip)
+        {
+            var count = 0;
+            foreach (var x in pre) if (x is not null) count++;
+            var skipped = 0;
+            if (count > 0) foreach (var x in body) if (skip.Contains(x)) skipped++;
+            var tail = (a is null ? 0 : 1) + (b is null ? 0 : 1) + (c is null ? 0 : 1);
+            if (count == 0 && tail == 0) return body;
+            var result = new string[count + body.Length - skipped + tail];
+            var i = 0;
+            foreach (var x in pre) if (x is not null) result[i++] = x;
+            foreach (var x in body) if (count == 0 || !skip.Contains(x)) result[i++] = x;
+            foreach (var x in (ReadOnlySpan<string?>)[a, b, c]) if (x is not null) result[i++] = x;
+            return result;
         }
 
         private readonly Dictionary<(State, string), string[]> _shared = [];

@@ -68,7 +68,12 @@ public static class Endpoints
     }
 
     /// <summary>The endpoint holding an address.</summary>
-    public static Endpoint Of(Topology t, Ipv4 ip, string? text = null)
+    public static Endpoint Of(Topology t, Ipv4 ip, string? text = null) =>
+        TryOf(t, ip, text) ?? throw new EndpointException($"{ip} is not inside any subnet, on-premises network or site of this topology, nor an internet address");
+
+    /// <summary><see cref="Of"/>, or null where it throws (the flow diff resolves thousands of intervals' addresses,
+    /// some of which no one holds).</summary>
+    internal static Endpoint? TryOf(Topology t, Ipv4 ip, string? text = null)
     {
         text ??= ip.ToString();
         var ix = Index(t);
@@ -89,7 +94,7 @@ public static class Endpoints
             return new Endpoint(text, best.Kind, ip, best.Node, best.Kind == EndpointKind.Site
                 ? $"{ip} behind {best.Node} ({best.Prefix})"
                 : $"{ip} on-premises behind {best.Node} ({best.Prefix})");
-        throw new EndpointException($"{ip} is not inside any subnet, on-premises network or site of this topology, nor an internet address");
+        return null;
     }
 
     /// <summary>Topology.SubnetContaining through the index (longest prefix, the first declared among equal ones).</summary>

@@ -18,7 +18,6 @@ public sealed class Forwarder
     private readonly ConcurrentDictionary<string, Func<Ipv4, bool>> _vnetTags = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DeviceRoutingTable?> _deviceTables = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, PrefixTrie<BgpRibEntry>> _ribs = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<EffectiveRouteTable, Func<Ipv4, bool>> _tableTags = new();
     private readonly ConcurrentDictionary<(GatewayRouteSet Set, string Gateway), PrefixTrie<GatewayRoute>> _gatewayRoutes = new();
     private readonly ConcurrentDictionary<string, BgpSpeaker[]> _edges = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string, string), Connection?> _erConnections = new();
@@ -87,7 +86,7 @@ public sealed class Forwarder
     /// holding that table.</summary>
     internal Func<Ipv4, bool> VirtualNetworkTag(string subnet) =>
         _vnetTags.TryGetValue(subnet, out var tag) ? tag
-            : _vnetTags.GetOrAdd(subnet, s => _tableTags.GetOrAdd(Routing.EffectiveRoutes(s), NsgEvaluation.VirtualNetworkTag));
+            : _vnetTags.GetOrAdd(subnet, s => NsgEvaluation.VirtualNetworkTag(Routing.EffectiveRoutes(s)));
 
     /// <summary>The route a gateway uses for a destination: the longest prefix among the routes of the hub's set that
     /// are this gateway's, including those another gateway's route beat for the same prefix (B5); at equal prefix

@@ -103,7 +103,13 @@ public static class NsgEvaluation
     /// <summary>The VirtualNetwork service tag seen from a subnet (rule G4): its VNet's space, peered VNets, the
     /// on-premises prefixes its gateway routes carry and the prefixes of its user routes (a 0.0.0.0/0 user route
     /// widens the tag to every address — an inference from the documentation's wording, flagged unverified).</summary>
-    public static Func<Ipv4, bool> VirtualNetworkTag(EffectiveRouteTable table)
+    private static readonly ConditionalWeakTable<EffectiveRouteTable, Func<Ipv4, bool>> Tags = new();
+
+    /// <summary>The VirtualNetwork tag of a table's subnets, made once per table (kept as long as the table is, so the
+    /// forwarders of what-ifs over one baseline share it).</summary>
+    public static Func<Ipv4, bool> VirtualNetworkTag(EffectiveRouteTable table) => Tags.GetValue(table, MakeVirtualNetworkTag);
+
+    private static Func<Ipv4, bool> MakeVirtualNetworkTag(EffectiveRouteTable table)
     {
         // The tag's prefixes are the table's routes that are VnetLocal, peering, gateway or User. Only the table's
         // few Default routes are its own: its user routes are its route table's (one trie per route table and hub),

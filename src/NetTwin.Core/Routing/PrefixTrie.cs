@@ -116,21 +116,17 @@ public sealed class PrefixTrie<T> where T : class
     private void EnsureFull()
     {
         if (_fullComputed) return;
-        // Iterative post-order: a node is full when it holds a value or both children are full.
-        var stack = new Stack<(Node Node, bool Visited)>();
-        stack.Push((_root, false));
-        while (stack.Count > 0)
-        {
-            var (n, visited) = stack.Pop();
-            if (!visited)
-            {
-                stack.Push((n, true));
-                if (n.Zero is not null) stack.Push((n.Zero, false));
-                if (n.One is not null) stack.Push((n.One, false));
-            }
-            else n.Full = n.Value is not null || (n.Zero is { Full: true } && n.One is { Full: true });
-        }
+        MarkFull(_root);
         _fullComputed = true;
+    }
+
+    // Post-order, recursive: a trie is at most 33 levels deep, and no stack is allocated (tables are built by the
+    // thousand, and an explicit stack's growth was most of a small trie's freeze).
+    private static bool MarkFull(Node n)
+    {
+        var zero = n.Zero is not null && MarkFull(n.Zero);
+        var one = n.One is not null && MarkFull(n.One);
+        return n.Full = n.Value is not null || (zero && one);
     }
 
     /// <summary>True when every address of the prefix lies inside some value at or inside it.</summary>

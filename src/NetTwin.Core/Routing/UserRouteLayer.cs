@@ -208,6 +208,24 @@ internal sealed class UserRouteLayer
         return user is null ? null : (user, -1);
     }
 
+    private (int Index, Ipv4 NextHop, EffectiveRoute Via)[]? _erNextHops;
+
+    /// <summary>Rule A8's candidates: the appliance routes (by index) whose next hop the layer reaches through an
+    /// ExpressRoute gateway route. Worked out once per layer; each table over it then checks only these against its
+    /// own Default routes and B3 drops (a table of 400 user routes used to look up every next hop, in each of 10,000
+    /// tables).</summary>
+    public (int Index, Ipv4 NextHop, EffectiveRoute Via)[] ExpressRouteNextHops => _erNextHops ??= FindExpressRouteNextHops();
+
+    private (int, Ipv4, EffectiveRoute)[] FindExpressRouteNextHops()
+    {
+        var found = new List<(int, Ipv4, EffectiveRoute)>();
+        for (var i = 0; i < Users.Length; i++)
+            if (Users[i] is { NextHopType: NextHopType.VirtualAppliance, NextHopIpAddress: [var nh] }
+                && CachedLookup(nh) is { } via && IsExpressRoute(via))
+                found.Add((i, nh, via));
+        return [.. found];
+    }
+
     /// <summary>The layer's longest match for an address, cached (used for rule A8 on appliance next hops).</summary>
     public EffectiveRoute? CachedLookup(Ipv4 destination) => _lookupCache.GetOrAdd(destination, d => Lookup(d, Active)?.Route);
 

@@ -22,9 +22,25 @@ public static class FlowDiff
     // Never a unicast host anywhere: a class here is skipped unless a NIC or device owns the address.
     private static readonly Prefix[] NoHosts = [.. new[] { "0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/3" }.Select(Prefix.Parse)];
 
-    private sealed record Verdict(string To, string Disposition, string Text, IReadOnlyList<string> Path, IReadOnlyList<string> ReplyPath)
+    /// <summary>A class's verdict on one side. Its text ("DENIED_BY_NSG at spoke-1/app", ", asymmetric") is joined
+    /// only for the flow changes listed (a what-if compares hundreds of thousands of classes): it is compared by its
+    /// parts, the disposition (one string per combination), the device it ended at and the asymmetry.</summary>
+    private sealed record Verdict(string To, string Disposition, string At, bool Asymmetric, IReadOnlyList<string> Path, IReadOnlyList<string> ReplyPath)
     {
-        public bool SameAs(Verdict o) => Text == o.Text && Path.SequenceEqual(o.Path) && ReplyPath.SequenceEqual(o.ReplyPath);
+        public string Text => (At.Length > 0 ? $"{Disposition} at {At}" : Disposition) + (Asymmetric ? ", asymmetric" : "");
+
+        public bool SameText(Verdict o) => Disposition == o.Disposition && At == o.At && Asymmetric == o.Asymmetric;
+
+        public bool SameAs(Verdict o) => SameText(o) && Path.SequenceEqual(o.Path) && ReplyPath.SequenceEqual(o.ReplyPath);
+
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<(Disposition, int, Disposition), string> Dispositions = new();
+
+        /// <summary>A request's disposition, with its reply's when the request got through but the flow does not reach
+        /// (reply: 0 none traced, 1 traced): one string per combination.</summary>
+        public static string DispositionOf(Disposition request, bool reaches, bool hasReply, Disposition reply) =>
+            !request.IsSuccess() || reaches ? request.Code()
+                : Dispositions.GetOrAdd((request, hasReply ? 1 : 0, hasReply ? reply : default),
+                    k => k.Item2 == 1 ? $"{k.Item1.Code()}, reply {k.Item3.Code()}" : $"{k.Item1.Code()}, no reply");
     }
 
     /// <summary>Every class traced on both sides, its cuts taken from every subnet's effective routes: the plain
@@ -172,19 +188,20 @@ public static class FlowDiff
         var used = Enumerable.Range(0, sources.Count).Where(i => chosen[i].Count > 0).ToList();
         var (fromBefore, fromAfter) = (SourceEndpoints(bt, sources, used), SourceEndpoints(at, sources, used));
         var work = used.SelectMany(si => chosen[si].Select(ii => (si, ii))).ToList();
+        // A source's work items are contiguous: those of used[u] are firsts[u] .. firsts[u + 1] - 1.
+        var firsts = new int[used.Count + 1];
+        for (var u = 0; u < used.Count; u++) firsts[u + 1] = firsts[u] + chosen[used[u]].Count;
         var rows = new (Verdict? Before, Verdict? After)[work.Count];
         if (sweep)
         {
-            // A source's work items are contiguous: each source is swept on both sides, its classes together.
-            var starts = new int[used.Count];
-            for (int u = 0, offset = 0; u < used.Count; offset += chosen[used[u]].Count, u++) starts[u] = offset;
+            // Each source is swept on both sides, its classes together.
             var (sb, sa) = (Sweeper(fb, tb, protocol, port), Sweeper(fa, ta, protocol, port));
             Parallel.For(0, used.Count, u =>
             {
                 var si = used[u];
                 var before = Swept(fb, sb, fromBefore[si], tb, chosen[si], intervals, protocol, port);
                 var after = Swept(fa, sa, fromAfter[si], ta, chosen[si], intervals, protocol, port);
-                for (var k = 0; k < chosen[si].Count; k++) rows[starts[u] + k] = (before[k], after[k]);
+                for (var k = 0; k < chosen[si].Count; k++) rows[firsts[u] + k] = (before[k], after[k]);
             });
         }
         else
@@ -195,43 +212,56 @@ public static class FlowDiff
                 rows[i] = (Run(fb, fromBefore[si], tb[ii], lo, protocol, port), Run(fa, fromAfter[si], ta[ii], lo, protocol, port));
             });
 
-        // Changed classes, grouped by source, destination and both verdicts; intervals merged where contiguous.
-        var groups = new Dictionary<(string, Verdict?, Verdict?), (string From, Verdict? B, Verdict? A, List<(ulong Lo, ulong Hi)> Ranges)>(new GroupKey());
-        var order = new List<(string, Verdict?, Verdict?)>();
-        for (var i = 0; i < work.Count; i++)
+        // Changed classes, grouped by source, destination and both verdicts; intervals merged where contiguous. Sources
+        // are in ordinal order, so each source is grouped and sorted on its own (in parallel) and the lists are joined
+        // in source order.
+        var perSource = new List<FlowChange>[used.Count];
+        Parallel.For(0, used.Count, u => perSource[u] = Changes(u));
+        return [.. perSource.SelectMany(l => l)];
+
+        List<FlowChange> Changes(int u)
         {
-            var (b, a) = rows[i];
-            if (b is null && a is null) continue;
-            if (b is not null && a is not null && b.SameAs(a)) continue;
-            var source = sources[work[i].si];
-            var (lo, hi) = intervals[work[i].ii];
-            var key = (source, b, a);
-            if (!groups.TryGetValue(key, out var g)) { groups[key] = g = (source, b, a, []); order.Add(key); }
-            if (g.Ranges.Count > 0 && g.Ranges[^1].Hi + 1 == lo) g.Ranges[^1] = (g.Ranges[^1].Lo, hi);
-            else g.Ranges.Add((lo, hi));
+            var source = sources[used[u]];
+            var groups = new Dictionary<(Verdict?, Verdict?), (Verdict? B, Verdict? A, List<(ulong Lo, ulong Hi)> Ranges)>(PairKey.Instance);
+            var order = new List<(Verdict?, Verdict?)>();
+            for (var i = firsts[u]; i < firsts[u + 1]; i++)
+            {
+                var (b, a) = rows[i];
+                if (b is null && a is null) continue;
+                if (b is not null && a is not null && b.SameAs(a)) continue;
+                var (lo, hi) = intervals[work[i].ii];
+                if (!groups.TryGetValue((b, a), out var g)) { groups[(b, a)] = g = (b, a, []); order.Add((b, a)); }
+                if (g.Ranges.Count > 0 && g.Ranges[^1].Hi + 1 == lo) g.Ranges[^1] = (g.Ranges[^1].Lo, hi);
+                else g.Ranges.Add((lo, hi));
+            }
+            return [.. order.Select(k => groups[k]).Select(g => new FlowChange(source,
+                    g.A?.To ?? g.B!.To,
+                    [.. g.Ranges.Select(r => Range(r.Lo, r.Hi))],
+                    g.B is null ? "added" : g.A is null ? "removed" : g.B.Disposition != g.A.Disposition ? "disposition" : g.B.Path.SequenceEqual(g.A.Path) ? "reply path" : "path",
+                    g.B?.Text ?? "(no such source)", g.A?.Text ?? "(no such source)", g.B?.Path ?? [], g.A?.Path ?? []))
+                .OrderBy(f => f.To, StringComparer.Ordinal).ThenBy(f => f.Destinations[0], StringComparer.Ordinal)];
         }
-        return [.. order.Select(k => groups[k]).Select(g => new FlowChange(g.From,
-                g.A?.To ?? g.B!.To,
-                [.. g.Ranges.Select(r => Range(r.Lo, r.Hi))],
-                g.B is null ? "added" : g.A is null ? "removed" : g.B.Disposition != g.A.Disposition ? "disposition" : g.B.Path.SequenceEqual(g.A.Path) ? "reply path" : "path",
-                g.B?.Text ?? "(no such source)", g.A?.Text ?? "(no such source)", g.B?.Path ?? [], g.A?.Path ?? []))
-            .OrderBy(f => f.From, StringComparer.Ordinal).ThenBy(f => f.To, StringComparer.Ordinal).ThenBy(f => f.Destinations[0], StringComparer.Ordinal)];
     }
 
-    /// <summary>Changed classes group by source and both verdicts (destination, text, path and reply path), compared
-    /// as they are, not as joined text (50,000 changed classes on the largest estate's peering what-if).</summary>
-    private sealed class GroupKey : IEqualityComparer<(string Source, Verdict? B, Verdict? A)>
+    /// <summary>A source's changed classes group by both verdicts (destination, text, path and reply path), compared
+    /// as they are, not as joined text (300,000 changed classes on the largest estate's peering what-if). The hash
+    /// reads a few characters of the names, not all of them: equal verdicts hash alike, and the few that collide are
+    /// told apart by the comparison.</summary>
+    private sealed class PairKey : IEqualityComparer<(Verdict? B, Verdict? A)>
     {
-        public bool Equals((string Source, Verdict? B, Verdict? A) x, (string Source, Verdict? B, Verdict? A) y) =>
-            x.Source == y.Source && Same(x.B, y.B) && Same(x.A, y.A);
+        public static readonly PairKey Instance = new();
 
-        public int GetHashCode((string Source, Verdict? B, Verdict? A) k) => HashCode.Combine(k.Source, Hash(k.B), Hash(k.A));
+        public bool Equals((Verdict? B, Verdict? A) x, (Verdict? B, Verdict? A) y) => Same(x.B, y.B) && Same(x.A, y.A);
+
+        public int GetHashCode((Verdict? B, Verdict? A) k) => HashCode.Combine(Hash(k.B), Hash(k.A));
 
         private static bool Same(Verdict? p, Verdict? q) =>
-            p is null ? q is null : q is not null && p.To == q.To && p.Text == q.Text && p.Path.SequenceEqual(q.Path) && p.ReplyPath.SequenceEqual(q.ReplyPath);
+            ReferenceEquals(p, q) || (p is null ? q is null : q is not null && p.To == q.To && p.SameAs(q));
 
         private static int Hash(Verdict? v) =>
-            v is null ? 0 : HashCode.Combine(v.To, v.Text, v.Path.Count, v.Path.Count > 0 ? v.Path[^1] : null, v.ReplyPath.Count);
+            v is null ? 0 : HashCode.Combine(Cheap(v.To), Cheap(v.Disposition), Cheap(v.At), v.Path.Count, v.ReplyPath.Count, v.Asymmetric);
+
+        private static int Cheap(string s) => s.Length == 0 ? 0 : HashCode.Combine(s.Length, s[^1], s[s.Length / 2], s.Length > 2 ? s[^3] : '\0');
     }
 
     /// <summary>The target of each needed interval on one side: its representative's endpoint, or null when none
@@ -245,9 +275,7 @@ public static class FlowDiff
         {
             var i = needed[k];
             var target = Representative(t, nics, devices, intervals[i].Lo, intervals[i].Hi);
-            Endpoint to;
-            try { to = Endpoints.Of(t, target); }
-            catch (EndpointException) { return; }
+            if (Endpoints.TryOf(t, target) is not { } to) return;
             if (to.Kind is EndpointKind.Site or EndpointKind.Internet or EndpointKind.CircuitNetwork && NoHosts.Any(p => p.Contains(target))) return;
             targets[i] = (to, Destination(t, to));
         });
@@ -283,14 +311,10 @@ public static class FlowDiff
             if (!Asked(ii)) continue;
             var to = targets[ii]!.Value;
             if (row.Fallback[ii]) { verdicts[k] = Run(f, source, to, intervals[ii].Lo, protocol, port); continue; }
-            var disposition = row.Disposition[ii].Code();
-            if (row.Disposition[ii].IsSuccess() && !row.Reaches[ii])
-                disposition += row.HasReply(ii) ? $", reply {row.ReplyDisposition[ii].Code()}" : ", no reply";
+            var hasReply = row.HasReply(ii);
+            var disposition = Verdict.DispositionOf(row.Disposition[ii], row.Reaches[ii], hasReply, row.ReplyDisposition[ii]);
             var devices = row.RequestDevices(ii);
-            var text = disposition;
-            if (devices.Length > 0 && devices[^1].Length > 0) text += $" at {devices[^1]}";
-            if (row.Asymmetric[ii]) text += ", asymmetric";
-            verdicts[k] = new Verdict(to.Name, disposition, text, devices, row.HasReply(ii) ? row.ReplyDevices(ii) : []);
+            verdicts[k] = new Verdict(to.Name, disposition, devices.Length > 0 ? devices[^1] : "", row.Asymmetric[ii], devices, hasReply ? row.ReplyDevices(ii) : []);
         }
         return verdicts;
     }
@@ -301,13 +325,9 @@ public static class FlowDiff
         if (src.Subnet.AddressPrefix.Contains(new Ipv4((uint)lo))) return null; // the subnet's own range
         if (target is not { } to) return null;
         var r = f.Trace(src.From, to.To, protocol, port);
-        var disposition = r.Request.Disposition.Code();
-        if (r.Request.Disposition.IsSuccess() && !r.Reaches) disposition += r.Reply is { } reply ? $", reply {reply.Disposition.Code()}" : ", no reply";
-        var text = disposition;
+        var disposition = Verdict.DispositionOf(r.Request.Disposition, r.Reaches, r.Reply is not null, r.Reply?.Disposition ?? default);
         var last = r.Request.Devices.IsEmpty ? "" : r.Request.Devices[^1];
-        if (last.Length > 0) text += $" at {last}";
-        if (r.Asymmetric) text += ", asymmetric";
-        return new Verdict(to.Name, disposition, text, r.Request.Devices, r.Reply?.Devices ?? []);
+        return new Verdict(to.Name, disposition, last, r.Asymmetric, r.Request.Devices, r.Reply?.Devices ?? []);
     }
 
     /// <summary>The address standing for an interval: a NIC's or device's own address in it when there is one (the
