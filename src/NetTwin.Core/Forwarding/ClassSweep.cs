@@ -47,16 +47,20 @@ internal sealed class ClassSweep
         public T Head { get; } = head;
         public Cons<T>? Tail { get; } = tail;
 
-        /// <summary>Oldest first, each once.</summary>
-        public static ImmutableArray<T> DistinctInOrder(Cons<T>? list)
+        /// <summary>Oldest first, each once: one array, filled from its end (the list is newest first), then closed up
+        /// over the repeats (a walk's lists are a few names long).</summary>
+        public static T[] DistinctInOrder(Cons<T>? list)
         {
-            var all = new List<T>();
-            for (var c = list; c is not null; c = c.Tail) all.Add(c.Head);
-            all.Reverse();
-            var b = ImmutableArray.CreateBuilder<T>(all.Count);
-            foreach (var x in all)
-                if (!b.Contains(x)) b.Add(x);
-            return b.ToImmutable();
+            var n = 0;
+            for (var c = list; c is not null; c = c.Tail) n++;
+            if (n == 0) return [];
+            var all = new T[n];
+            var i = n;
+            for (var c = list; c is not null; c = c.Tail) all[--i] = c.Head;
+            var kept = 0;
+            for (var k = 0; k < n; k++)
+                if (Array.IndexOf(all, all[k], 0, kept) < 0) all[kept++] = all[k];
+            return kept == n ? all : all[..kept];
         }
 
         public static bool Contains(Cons<T>? list, T item)
@@ -87,12 +91,11 @@ internal sealed class ClassSweep
         public State Visit(string kind, string node) => new(Devices, Stateful, new((kind, node), Seen), Visits + 1, Nsgs);
         public bool HasSeen(string kind, string node) => Cons<(string, string)>.Contains(Seen, (kind, node));
 
-        private ImmutableArray<string>? _devices, _stateful;
-        public ImmutableArray<string> DistinctDevices => _devices ??= Cons<string>.DistinctInOrder(Devices);
-        private string[]? _deviceArray;
-        /// <summary><see cref="DistinctDevices"/> as an array (a swept path's head, shared by the group's cells).</summary>
-        public string[] DeviceArray => _deviceArray ??= [.. DistinctDevices];
-        public ImmutableArray<string> DistinctStateful => _stateful ??= Cons<string>.DistinctInOrder(Stateful);
+        private string[]? _deviceArray, _stateful;
+        /// <summary>The devices passed, each once, in order (a swept path's head, shared by the group's cells; never
+        /// written to).</summary>
+        public string[] DeviceArray => _deviceArray ??= Cons<string>.DistinctInOrder(Devices);
+        public string[] DistinctStateful => _stateful ??= Cons<string>.DistinctInOrder(Stateful);
     }
 
     /// <summary>How a class's reply starts, when its request got through.</summary>
@@ -423,18 +426,36 @@ internal sealed class ClassSweep
         private static List<(TKey Key, List<int> Classes)> Split<TKey>(List<int> classes, Func<int, TKey> key, IEqualityComparer<TKey>? comparer = null)
             where TKey : notnull
         {
-            comparer ??= EqualityComparer<TKey>.Default;
+            var n = classes.Count;
+            if (n == 0) return [];
+            var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(classes);
+            // Each key once (a key can be a table lookup), kept for the second pass.
+            var keyOf = System.Buffers.ArrayPool<TKey>.Shared.Rent(n);
+            var same = true;
+            keyOf[0] = key(span[0]);
+            for (var i = 1; i < n; i++)
+            {
+                keyOf[i] = key(span[i]);
+                if (same && !Same(keyOf[i], keyOf[0], comparer)) same = false;
+            }
+            if (same)
+            {
+                // Most steps take a group on whole: the list itself goes on (no step writes to the list it is given).
+                var only = keyOf[0];
+                Return(keyOf, n);
+                return [(only, classes)];
+            }
             var keys = new List<TKey>();
             var counts = new List<int>();
-            var of = System.Buffers.ArrayPool<int>.Shared.Rent(classes.Count);
+            var of = System.Buffers.ArrayPool<int>.Shared.Rent(n);
             Dictionary<TKey, int>? index = null;
             var last = -1;
-            for (var i = 0; i < classes.Count; i++)
+            for (var i = 0; i < n; i++)
             {
-                var k = key(classes[i]);
-                if (last < 0 || !comparer.Equals(k, keys[last]))
+                var k = keyOf[i];
+                if (last < 0 || !Same(k, keys[last], comparer))
                 {
-                    index ??= new Dictionary<TKey, int>(comparer);
+                    index ??= new Dictionary<TKey, int>(comparer ?? EqualityComparer<TKey>.Default);
                     if (!index.TryGetValue(k, out last))
                     {
                         last = keys.Count;
@@ -448,11 +469,21 @@ internal sealed class ClassSweep
             }
             var lists = new List<int>[keys.Count];
             for (var g = 0; g < keys.Count; g++) lists[g] = new List<int>(counts[g]);
-            for (var i = 0; i < classes.Count; i++) lists[of[i]].Add(classes[i]);
+            for (var i = 0; i < n; i++) lists[of[i]].Add(span[i]);
             System.Buffers.ArrayPool<int>.Shared.Return(of);
+            Return(keyOf, n);
             var groups = new List<(TKey, List<int>)>(keys.Count);
             for (var g = 0; g < keys.Count; g++) groups.Add((keys[g], lists[g]));
             return groups;
+
+            // The default comparer called directly: for a struct key the call is inlined.
+            static bool Same(TKey x, TKey y, IEqualityComparer<TKey>? c) => c is null ? EqualityComparer<TKey>.Default.Equals(x, y) : c.Equals(x, y);
+
+            static void Return(TKey[] array, int used)
+            {
+                if (System.Runtime.CompilerServices.RuntimeHelpers.IsReferenceOrContainsReferences<TKey>()) Array.Clear(array, 0, used);
+                System.Buffers.ArrayPool<TKey>.Shared.Return(array);
+            }
         }
 
         // ------------------------------------------------------------ the request: the destination varies
@@ -673,6 +704,8 @@ internal sealed class ClassSweep
             // The source's address in the layers of the destinations' tables, asked once per layer.
             var layerAnswers = new Dictionary<object, (EffectiveRoute Route, int GatewayIndex)?>(ReferenceEqualityComparer.Instance);
             State? lastOwn = null, lastRequest = null;
+            EffectiveRouteTable? lastTable = null;
+            RouteAction lastAction = default;
             foreach (var j in classes)
             {
                 if (row.Fallback[j] || row.Reply[j] == ReplyFrom.None || !row.Disposition[j].IsSuccess()) continue;
@@ -690,7 +723,9 @@ internal sealed class ClassSweep
                 // request); then Walk.RouteFrom of its subnet.
                 if (platform) { row.Fallback[j] = true; continue; }
                 var landing = row.Landing[j]!;
-                var key = (request, RouteAction.Of(landing.Table!.Lookup(source, layerAnswers)), landing.Vnet);
+                // The source's address in the destination's table: neighbouring classes mostly share the table.
+                if (!ReferenceEquals(landing.Table, lastTable)) (lastTable, lastAction) = (landing.Table, RouteAction.Of(landing.Table!.Lookup(source, layerAnswers)));
+                var key = (request, lastAction, landing.Vnet);
                 // Neighbouring classes are mostly in one VNet and take the same first hop: no hashing for them.
                 if (lastHop is not null && firstHopKey.Equals(key, lastHopKey)) { lastHop.Add(j); continue; }
                 if (!firstHops.TryGetValue(key, out lastHop)) firstHops[key] = lastHop = [];
@@ -741,7 +776,8 @@ internal sealed class ClassSweep
         {
             var there = request.DistinctStateful;
             var back = reply.DistinctStateful;
-            var asymmetric = !(there.Length == back.Length && there.All(back.Contains));
+            var asymmetric = there.Length != back.Length;
+            foreach (var x in there) asymmetric |= Array.IndexOf(back, x) < 0;
             foreach (var j in classes)
             {
                 if (row.Fallback[j]) continue;
