@@ -60,7 +60,9 @@ internal sealed class ClassSweep
             var kept = 0;
             for (var k = 0; k < n; k++)
                 if (Array.IndexOf(all, all[k], 0, kept) < 0) all[kept++] = all[k];
-            return kept == n ? all : all[..kept];
+            // Not all[..kept]: in shared generic code the range's GetSubArray takes a slow path (a tenth of a what-if).
+            if (kept < n) Array.Resize(ref all, kept);
+            return all;
         }
 
         public static bool Contains(Cons<T>? list, T item)
