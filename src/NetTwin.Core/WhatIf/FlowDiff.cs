@@ -76,8 +76,14 @@ public static class FlowDiff
         var (bt, at) = (before.Topology, after.Topology);
         var perSource = sources.Select(id => (IReadOnlyList<int>)[.. selection.IntervalsFor(id, () => Address(bt, id) ?? Address(at, id),
             new[] { bt.Subnet(id)?.AddressPrefix, at.Subnet(id)?.AddressPrefix }.OfType<Prefix>().ToList(), intervals)]).ToList();
-        return Trace(fb, fa, sources, intervals, perSource, protocol, port, sweep: true);
+        // Targets read the NICs, subnets, devices, sites and circuits only: unchanged, the after side's are the before side's.
+        var sameTargets = scope is not null && (scope.Changed & TargetParts) == 0;
+        return Trace(fb, fa, sources, intervals, perSource, protocol, port, sweep: true, sameTargets);
     }
+
+    /// <summary>What an interval's target is resolved from (Endpoints.Of, Representative, Destination).</summary>
+    private const TopologyParts TargetParts = TopologyParts.VirtualNetworks | TopologyParts.NetworkInterfaces | TopologyParts.OnPremisesDevices
+        | TopologyParts.LocalNetworkGateways | TopologyParts.ExpressRouteCircuits;
 
     /// <summary>The address a source subnet's flows come from (its first NIC, else its first usable address).</summary>
     private static Ipv4? Address(Topology t, string subnet) => t.Subnet(subnet) is null ? null : Endpoints.Resolve(t, subnet).Address;
@@ -179,12 +185,13 @@ public static class FlowDiff
     /// matrix's engine) and only those it does not follow are traced one by one; without, every class is traced (the
     /// plain definition <see cref="CompareInFull"/> keeps, which the equivalence tests hold the sweep to).</summary>
     private static IReadOnlyList<FlowChange> Trace(Forwarder fb, Forwarder fa, List<string> sources, List<(ulong Lo, ulong Hi)> intervals,
-        IReadOnlyList<IReadOnlyList<int>> chosen, TransportProtocol protocol, int port, bool sweep)
+        IReadOnlyList<IReadOnlyList<int>> chosen, TransportProtocol protocol, int port, bool sweep, bool sameTargets = false)
     {
         var (bt, at) = (fb.Topology, fa.Topology);
         // What does not depend on the pair is resolved once per side: each interval's target, each source's endpoint.
         var needed = chosen.SelectMany(c => c).Distinct().Order().ToList();
-        var (tb, ta) = (Targets(bt, intervals, needed), Targets(at, intervals, needed));
+        var tb = Targets(bt, intervals, needed);
+        var ta = sameTargets ? tb : Targets(at, intervals, needed);
         var used = Enumerable.Range(0, sources.Count).Where(i => chosen[i].Count > 0).ToList();
         var (fromBefore, fromAfter) = (SourceEndpoints(bt, sources, used), SourceEndpoints(at, sources, used));
         var work = used.SelectMany(si => chosen[si].Select(ii => (si, ii))).ToList();

@@ -142,8 +142,24 @@ public sealed class FlowSelection
             return Enumerable.Range(0, intervals.Count);
         var ranges = new List<(ulong Lo, ulong Hi)>();
         if (_from.TryGetValue(source, out var mine)) ranges.AddRange(mine);
-        ranges.AddRange(_to.Where(t => t.Every || In(t.Changed)).Select(t => (t.Lo, t.Hi)));
-        return Merge(ranges).SelectMany(r => Inside(intervals, r.Lo, r.Hi)).Distinct().Order();
+        ranges.AddRange(_to.Where(t => !t.Every && In(t.Changed)).Select(t => (t.Lo, t.Hi)));
+        // The destinations every source traces (a peering's VNet) are the same for each of 10,000 sources: their
+        // intervals are found once per interval list.
+        var every = EveryIntervals(intervals);
+        if (ranges.Count == 0) return every;
+        return Merge(ranges).SelectMany(r => Inside(intervals, r.Lo, r.Hi)).Concat(every).Distinct().Order();
+    }
+
+    private sealed record EveryCache(IReadOnlyList<(ulong Lo, ulong Hi)> Intervals, int[] Indices);
+
+    private EveryCache? _every;   // one reference, replaced whole
+
+    private int[] EveryIntervals(IReadOnlyList<(ulong Lo, ulong Hi)> intervals)
+    {
+        if (_every is { } known && ReferenceEquals(known.Intervals, intervals)) return known.Indices;
+        int[] indices = [.. Merge(_to.Where(t => t.Every).Select(t => (t.Lo, t.Hi))).SelectMany(r => Inside(intervals, r.Lo, r.Hi)).Distinct().Order()];
+        _every = new EveryCache(intervals, indices);
+        return indices;
     }
 
     private static IEnumerable<int> Inside(IReadOnlyList<(ulong Lo, ulong Hi)> intervals, ulong lo, ulong hi)
