@@ -310,7 +310,7 @@ internal sealed class ClassSweep
         public RouteAction Of(int j)
         {
             if (Volatile.Read(ref _known[j]) != 0) return _actions[j];
-            var a = RouteAction.Of(table.Lookup(addresses[j]));
+            var a = RouteAction.Of(table.Forward(addresses[j]));
             _actions[j] = a;
             Volatile.Write(ref _known[j], 1);
             return a;
@@ -512,7 +512,7 @@ internal sealed class ClassSweep
             var table = _f.Routing.EffectiveRoutes(subnet.Id);
             // The source's own table is the row's; another subnet's (a firewall's) answers the same for every row.
             var shared = subnet.Id == sourceSubnet ? null : sweep.TableActions(table);
-            foreach (var (r, g) in Split(classes, j => shared is null ? RouteAction.Of(table.Lookup(A(j))) : shared.Of(j)))
+            foreach (var (r, g) in Split(classes, j => shared is null ? RouteAction.Of(table.Forward(A(j))) : shared.Of(j)))
             {
                 if (r.Null) { End(st, g, Disposition.NoRoute); continue; }
                 switch (r.Type)
@@ -726,7 +726,7 @@ internal sealed class ClassSweep
                 if (platform) { row.Fallback[j] = true; continue; }
                 var landing = row.Landing[j]!;
                 // The source's address in the destination's table: neighbouring classes mostly share the table.
-                if (!ReferenceEquals(landing.Table, lastTable)) (lastTable, lastAction) = (landing.Table, RouteAction.Of(landing.Table!.Lookup(source, layerAnswers)));
+                if (!ReferenceEquals(landing.Table, lastTable)) (lastTable, lastAction) = (landing.Table, RouteAction.Of(landing.Table!.Forward(source, layerAnswers)));
                 var key = (request, lastAction, landing.Vnet);
                 // Neighbouring classes are mostly in one VNet and take the same first hop: no hashing for them.
                 if (lastHop is not null && firstHopKey.Equals(key, lastHopKey)) { lastHop.Add(j); continue; }
@@ -811,7 +811,7 @@ internal sealed class ClassSweep
                 classes = [.. classes.Except(looped)];
                 if (classes.Count == 0) return;
             }
-            ReplyRoute(request, visited.Pass(subnet.Id), classes, RouteAction.Of(_f.Routing.EffectiveRoutes(subnet.Id).Lookup(source)), subnet.VirtualNetwork, senderGateway);
+            ReplyRoute(request, visited.Pass(subnet.Id), classes, RouteAction.Of(_f.Routing.EffectiveRoutes(subnet.Id).Forward(source)), subnet.VirtualNetwork, senderGateway);
         }
 
         /// <summary>What Walk.RouteFrom does after its lookup, for a reply (the route's subnet already passed).</summary>

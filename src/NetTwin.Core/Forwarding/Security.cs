@@ -116,7 +116,7 @@ public static class NsgEvaluation
         // and its gateway routes are the hub's (every one of them VirtualNetworkGateway; those rule B3 hides lie
         // inside a VnetLocal or peering route, so counting them changes nothing).
         var own = new PrefixTrie<EffectiveRoute>();
-        foreach (var r in table.DefaultRoutes)
+        foreach (var r in table.PlainDefaultRoutes)
             if (InTag(r)) own.Set(r.AddressPrefix, r);
         own.Freeze();
         var users = table.UserRoutesByPrefix;

@@ -10,13 +10,25 @@ namespace NetTwin.Routing;
 /// plus this VNet's own Default routes and the few states those change (B2, B3, B9).</summary>
 public sealed class EffectiveRouteTable
 {
-    private readonly ImmutableArray<EffectiveRoute> _defaults;
     private readonly UserRouteLayer _layer;
     private readonly GatewayRouteSet? _gateways;
     private readonly int[] _hidden;                               // gateway indices removed by B3, sorted
-    private readonly Dictionary<int, EffectiveRoute> _gatewayOverrides = [];
-    private readonly Dictionary<int, EffectiveRoute> _userOverrides = [];
-    private readonly PrefixTrie<EffectiveRoute> _defaultTrie = new();  // Active Default routes
+    // What forwarding reads, made with the table: the Default routes with their B2 states (before B9's annotation),
+    // and a trie of the Active ones.
+    private readonly EffectiveRoute[] _plainDefaults;
+    private readonly PrefixTrie<EffectiveRoute> _plainTrie = new();
+    // What a listing shows besides (B9's shadows, A8's notes), worked out on first use: a flow diff or a matrix
+    // builds thousands of tables for a few lookups each and never lists them.
+    private readonly Lazy<Annotations> _annotations;
+
+    /// <summary>The listed versions of the routes: the Default routes annotated, and the gateway and user routes this
+    /// table annotates differently from its layer (B9 over this table's own routes, A8).</summary>
+    private sealed record Annotations(ImmutableArray<EffectiveRoute> Defaults, Dictionary<int, EffectiveRoute> GatewayOverrides,
+        Dictionary<int, EffectiveRoute> UserOverrides, PrefixTrie<EffectiveRoute> DefaultTrie);
+
+    private ImmutableArray<EffectiveRoute> _defaults => _annotations.Value.Defaults;
+    private Dictionary<int, EffectiveRoute> _gatewayOverrides => _annotations.Value.GatewayOverrides;
+    private Dictionary<int, EffectiveRoute> _userOverrides => _annotations.Value.UserOverrides;
 
     /// <summary>The VNet of the subnets holding this table.</summary>
     public string VirtualNetwork { get; }
@@ -105,16 +117,33 @@ public sealed class EffectiveRouteTable
             }
             else seen[d.AddressPrefix] = i;
         }
-        foreach (var d in defaults.Where(d => d.State == RouteState.Active)) _defaultTrie.Set(d.AddressPrefix, d);
-        _defaultTrie.Freeze();
+        foreach (var d in defaults)
+            if (d.State == RouteState.Active) _plainTrie.Set(d.AddressPrefix, d);
+        _plainDefaults = [.. defaults];
+        Removed = [.. removed];
+        Routes = new View(this);
+        _annotations = new(Annotate, LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    /// <summary>Rules B9 and A8 over this table: the annotations a listing shows (no state changes: a shadowed route
+    /// stays Active, an A8 note is a note).</summary>
+    private Annotations Annotate()
+    {
+        var layer = _layer;
+        var defaults = _plainDefaults.ToList();
+        var gatewayOverrides = new Dictionary<int, EffectiveRoute>();
+        var userOverrides = new Dictionary<int, EffectiveRoute>();
+        var defaultTrie = new PrefixTrie<EffectiveRoute>();
+        foreach (var d in defaults)
+            if (d.State == RouteState.Active) defaultTrie.Set(d.AddressPrefix, d);
 
         // Rule B9 over the whole table. The layer already knows the user and gateway routes; only this table's
         // Default routes, and the layer routes whose range holds one of them or a route B3 removed, can change.
         var hiddenTrie = new PrefixTrie<object>();
         foreach (var i in _hidden) hiddenTrie.Set(_gateways!.Routes[i].Prefix, hiddenTrie);
-        var cover = new Coverage(this, hiddenTrie);
+        var cover = new Coverage(this, defaultTrie, hiddenTrie);
         for (var i = 0; i < defaults.Count; i++) defaults[i] = UserRouteLayer.Annotate(defaults[i], cover.Full, cover.Outermost);
-        var changed = _defaultTrie.All().Select(d => d.AddressPrefix).Concat(_hidden.Select(i => _gateways!.Routes[i].Prefix)).ToList();
+        var changed = defaultTrie.All().Select(d => d.AddressPrefix).Concat(_hidden.Select(i => _gateways!.Routes[i].Prefix)).ToList();
         var affectedGateways = new SortedSet<int>();
         var affectedUsers = new SortedSet<int>();
         foreach (var p in changed)
@@ -128,13 +157,13 @@ public sealed class EffectiveRouteTable
             if (!layer.GatewayActiveAt(_gateways!.Routes[i].Prefix, out _) || Array.BinarySearch(_hidden, i) >= 0) continue;
             var current = layer.GatewayOverrides.GetValueOrDefault(i) ?? _gateways.Effective[i];
             var annotated = UserRouteLayer.Annotate(current, cover.Full, cover.Outermost);
-            if (!UserRouteLayer.SameShadow(annotated, current)) _gatewayOverrides[i] = annotated;
+            if (!UserRouteLayer.SameShadow(annotated, current)) gatewayOverrides[i] = annotated;
         }
         foreach (var i in affectedUsers)
         {
             var current = layer.Users[i];
             var annotated = UserRouteLayer.Annotate(current, cover.Full, cover.Outermost);
-            if (!UserRouteLayer.SameShadow(annotated, current)) _userOverrides[i] = annotated;
+            if (!UserRouteLayer.SameShadow(annotated, current)) userOverrides[i] = annotated;
         }
 
         // Rule A8: an appliance next hop must be reachable without the ExpressRoute gateway.
@@ -143,21 +172,22 @@ public sealed class EffectiveRouteTable
             if (Direct(nh, defaults)) continue;
             if (Array.BinarySearch(_hidden, _gateways!.IndexOf[via.AddressPrefix]) < 0)
             {
-                var u = _userOverrides.GetValueOrDefault(i) ?? layer.Users[i];
-                _userOverrides[i] = u with { Notes = u.Notes.Add($"rule A8: the next hop {nh} is reachable only through the ExpressRoute gateway ({via.AddressPrefix} via {via.Gateway}): Azure calls this an invalid user-defined routing configuration") };
+                var u = userOverrides.GetValueOrDefault(i) ?? layer.Users[i];
+                userOverrides[i] = u with { Notes = u.Notes.Add($"rule A8: the next hop {nh} is reachable only through the ExpressRoute gateway ({via.AddressPrefix} via {via.Gateway}): Azure calls this an invalid user-defined routing configuration") };
             }
         }
 
         // The trie holds the listed (annotated) versions.
-        foreach (var d in defaults.Where(d => d.State == RouteState.Active)) _defaultTrie.Set(d.AddressPrefix, d);
-        _defaultTrie.Freeze();
-        _defaults = [.. defaults];
-        Removed = [.. removed];
-        Routes = new View(this);
+        foreach (var d in defaults)
+            if (d.State == RouteState.Active) defaultTrie.Set(d.AddressPrefix, d);
+        return new Annotations([.. defaults], gatewayOverrides, userOverrides, defaultTrie);
     }
 
     /// <summary>This table's own Default routes (every state), in listing order.</summary>
     internal ImmutableArray<EffectiveRoute> DefaultRoutes => _defaults;
+    /// <summary>The same routes before this table's annotations (same prefixes, next hops and states): what the
+    /// VirtualNetwork tag reads.</summary>
+    internal IReadOnlyList<EffectiveRoute> PlainDefaultRoutes => _plainDefaults;
     /// <summary>Every user route of the table's route table by prefix, whatever its state (shared by the tables over its layer).</summary>
     internal PrefixTrie<EffectiveRoute> UserRoutesByPrefix => _layer.AnyUserTrie;
     /// <summary>The gateway routes this table carries (the hub's shared set), or null (none serves, or B7). The
@@ -194,32 +224,40 @@ public sealed class EffectiveRouteTable
     /// Rule B3, the only exception to longest prefix match, is already applied: gateway routes equal to or
     /// inside a VnetLocal or peering prefix are not in the table. Null means no route: the packet is dropped.</summary>
     public EffectiveRoute? Lookup(Ipv4 destination) =>
-        Combine(_defaultTrie.LongestMatch(destination), _layer.Lookup(destination, Accept));
+        Combine(_annotations.Value, _annotations.Value.DefaultTrie.LongestMatch(destination), _layer.Lookup(destination, Accept));
+
+    /// <summary><see cref="Lookup"/> for forwarding: the same route, but as the table holds it before this table's
+    /// annotations (B9's shadow over its own routes, A8's note), which no forwarding decision reads. The matrix and
+    /// the flow diff look up this way, so a table they only forward through is never annotated.</summary>
+    internal EffectiveRoute? Forward(Ipv4 destination) =>
+        Combine(null, _plainTrie.LongestMatch(destination), _layer.Lookup(destination, Accept));
 
     private Func<GatewayRouteSet.Entry, bool>? _accept;
 
     /// <summary>The gateway routes this table's lookups may take (the layer's Active ones, less those B3 hides here).</summary>
     private Func<GatewayRouteSet.Entry, bool>? Accept => _hidden.Length == 0 ? _layer.Active : _accept ??= _layer.Accepting(Hidden);
 
-    /// <summary><see cref="Lookup"/> of one destination in many tables (a reply's first hop from every destination
+    /// <summary><see cref="Forward(Ipv4)"/> of one destination in many tables (a reply's first hop from every destination
     /// subnet back to one source): the user-and-gateway layer's answer is the same in every table over that layer that
     /// hides nothing (B3), so it is asked once and kept in <paramref name="layerAnswers"/>, which the caller keeps for
     /// this destination only.</summary>
-    internal EffectiveRoute? Lookup(Ipv4 destination, Dictionary<object, (EffectiveRoute Route, int GatewayIndex)?> layerAnswers)
+    internal EffectiveRoute? Forward(Ipv4 destination, Dictionary<object, (EffectiveRoute Route, int GatewayIndex)?> layerAnswers)
     {
         (EffectiveRoute Route, int GatewayIndex)? l;
         if (_hidden.Length > 0) l = _layer.Lookup(destination, Accept);
         else if (!layerAnswers.TryGetValue(_layer, out l)) layerAnswers[_layer] = l = _layer.Lookup(destination, _layer.Active);
-        return Combine(_defaultTrie.LongestMatch(destination), l);
+        return Combine(null, _plainTrie.LongestMatch(destination), l);
     }
 
-    private EffectiveRoute? Combine(EffectiveRoute? d, (EffectiveRoute Route, int GatewayIndex)? l)
+    // The longer of the table's Default route and the layer's answer; with annotations, the listed version of it.
+    private EffectiveRoute? Combine(Annotations? a, EffectiveRoute? d, (EffectiveRoute Route, int GatewayIndex)? l)
     {
         if (l is not { } hit) return d;
         if (d is not null && d.AddressPrefix.Length >= hit.Route.AddressPrefix.Length) return d;
-        if (hit.GatewayIndex >= 0) return _gatewayOverrides.GetValueOrDefault(hit.GatewayIndex) ?? hit.Route;
+        if (a is null) return hit.Route;
+        if (hit.GatewayIndex >= 0) return a.GatewayOverrides.GetValueOrDefault(hit.GatewayIndex) ?? hit.Route;
         var ui = _layer.UserIndexOf(hit.Route.AddressPrefix);
-        return _userOverrides.GetValueOrDefault(ui) ?? hit.Route;
+        return a.UserOverrides.GetValueOrDefault(ui) ?? hit.Route;
     }
 
     /// <summary>The Active routes.</summary>
@@ -320,15 +358,15 @@ public sealed class EffectiveRouteTable
 
     /// <summary>Rule B9 over the merged view: this table's Default routes + the shared layer - B3 drops.
     /// Off the paths of the Default routes and B3 drops, the layer's own (memoized) answer holds.</summary>
-    private sealed class Coverage(EffectiveRouteTable t, PrefixTrie<object> hidden)
+    private sealed class Coverage(EffectiveRouteTable t, PrefixTrie<EffectiveRoute> defaults, PrefixTrie<object> hidden)
     {
         private bool LayerActiveAt(Prefix q) =>
             t._layer.UserTrie.Get(q) is not null || (t._layer.GatewayActiveAt(q, out var gi) && !t.Hidden(gi));
 
         public bool Full(Prefix q)
         {
-            if (t._defaultTrie.Get(q) is not null || LayerActiveAt(q)) return true;
-            if (!t._defaultTrie.HasAnyWithin(q) && !hidden.HasAnyWithin(q)) return t._layer.Full(q);
+            if (defaults.Get(q) is not null || LayerActiveAt(q)) return true;
+            if (!defaults.HasAnyWithin(q) && !hidden.HasAnyWithin(q)) return t._layer.Full(q);
             if (q.Length == 32) return false;
             var (low, high) = PrefixTrie<object>.Halves(q)!.Value;
             return Full(low) && Full(high);
@@ -336,8 +374,8 @@ public sealed class EffectiveRouteTable
 
         public IEnumerable<Prefix> Outermost(Prefix q)
         {
-            if (t._defaultTrie.Get(q) is not null || LayerActiveAt(q)) { yield return q; yield break; }
-            if (!t._defaultTrie.HasAnyWithin(q) && !hidden.HasAnyWithin(q))
+            if (defaults.Get(q) is not null || LayerActiveAt(q)) { yield return q; yield break; }
+            if (!defaults.HasAnyWithin(q) && !hidden.HasAnyWithin(q))
             {
                 foreach (var p in t._layer.Outermost(q)) yield return p;
                 yield break;
