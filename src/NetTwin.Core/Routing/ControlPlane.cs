@@ -222,6 +222,15 @@ public sealed class ControlPlane
         return [.. subnets.Select((s, i) => (s, tables[i]))];
     }
 
+    /// <summary>Builds the tables of <paramref name="subnets"/> now, in parallel, each VNet's on one thread: a caller
+    /// about to read thousands of tables from several threads at once (the flow diff) would otherwise have its threads
+    /// wait for each other on every table and layer they both reach first.</summary>
+    internal void Prepare(IEnumerable<Subnet> subnets)
+    {
+        var byVnet = subnets.Where(s => !_bySubnet.ContainsKey(s.Id)).GroupBy(s => s.VirtualNetwork).Select(g => g.ToList()).ToList();
+        Parallel.ForEach(byVnet, group => { foreach (var s in group) _ = Table(s); });
+    }
+
     private EffectiveRouteTable Table(Subnet subnet)
     {
         // Each hop of a trace asks for its subnet's table: found by the subnet's id once its shared table is made.

@@ -201,7 +201,9 @@ public static class FlowDiff
         var rows = new (Verdict? Before, Verdict? After)[work.Count];
         if (sweep)
         {
-            // Each source is swept on both sides, its classes together.
+            // Each source is swept on both sides, its classes together, over tables built beforehand.
+            Prepare(fb, tb, fromBefore, needed, used);
+            if (!ReferenceEquals(fa.Routing, fb.Routing)) Prepare(fa, ta, fromAfter, needed, used);
             var (sb, sa) = (Sweeper(fb, tb, protocol, port), Sweeper(fa, ta, protocol, port));
             Parallel.For(0, used.Count, u =>
             {
@@ -287,6 +289,18 @@ public static class FlowDiff
             targets[i] = (to, Destination(t, to));
         });
         return targets;
+    }
+
+    /// <summary>Builds the tables one side's sweep reads first (the sources' subnets, and the subnets of the targets, where
+    /// replies start) before the sweep's threads reach for them together.</summary>
+    private static void Prepare(Forwarder f, (Endpoint To, string Name)?[] targets, (Subnet Subnet, Endpoint From)?[] sources, List<int> needed, List<int> used)
+    {
+        var subnets = new HashSet<Subnet>(ReferenceEqualityComparer.Instance);
+        foreach (var i in used) if (sources[i] is { } s) subnets.Add(s.Subnet);
+        foreach (var i in needed)
+            if (targets[i] is { To: { Kind: EndpointKind.Nic or EndpointKind.SubnetHost } to } && Endpoints.SubnetContaining(f.Topology, to.Address) is { } s)
+                subnets.Add(s);
+        f.Routing.Prepare(subnets);
     }
 
     /// <summary>Each used source subnet on one side, with its endpoint (null when the side has no such subnet).</summary>
