@@ -194,14 +194,13 @@ public static class FlowDiff
         var ta = sameTargets ? tb : Targets(at, intervals, needed);
         var used = Enumerable.Range(0, sources.Count).Where(i => chosen[i].Count > 0).ToList();
         var (fromBefore, fromAfter) = (SourceEndpoints(bt, sources, used), SourceEndpoints(at, sources, used));
-        var work = used.SelectMany(si => chosen[si].Select(ii => (si, ii))).ToList();
-        // A source's work items are contiguous: those of used[u] are firsts[u] .. firsts[u + 1] - 1.
-        var firsts = new int[used.Count + 1];
-        for (var u = 0; u < used.Count; u++) firsts[u + 1] = firsts[u] + chosen[used[u]].Count;
-        var rows = new (Verdict? Before, Verdict? After)[work.Count];
+        // Changed classes, grouped by source, destination and both verdicts; intervals merged where contiguous. Sources
+        // are in ordinal order, so each source is grouped and sorted on its own and the lists are joined in source order.
+        var perSource = new List<FlowChange>[used.Count];
         if (sweep)
         {
-            // Each source is swept on both sides, its classes together, over tables built beforehand.
+            // Each source is swept on both sides, its classes together, over tables built beforehand, and its changes
+            // are grouped at once: its verdicts die young instead of waiting, all 700,000 of them, for the grouping.
             Prepare(fb, tb, fromBefore, needed, used);
             if (!ReferenceEquals(fa.Routing, fb.Routing)) Prepare(fa, ta, fromAfter, needed, used);
             var (sb, sa) = (Sweeper(fb, tb, protocol, port), Sweeper(fa, ta, protocol, port));
@@ -210,46 +209,50 @@ public static class FlowDiff
                 var si = used[u];
                 var before = Swept(fb, sb, fromBefore[si], tb, chosen[si], intervals, protocol, port);
                 var after = Swept(fa, sa, fromAfter[si], ta, chosen[si], intervals, protocol, port);
-                for (var k = 0; k < chosen[si].Count; k++) rows[firsts[u] + k] = (before[k], after[k]);
+                perSource[u] = Changes(sources[si], chosen[si], intervals, k => (before[k], after[k]));
             });
         }
         else
+        {
+            var work = used.SelectMany(si => chosen[si].Select(ii => (si, ii))).ToList();
+            // A source's work items are contiguous: those of used[u] are firsts[u] .. firsts[u + 1] - 1.
+            var firsts = new int[used.Count + 1];
+            for (var u = 0; u < used.Count; u++) firsts[u + 1] = firsts[u] + chosen[used[u]].Count;
+            var rows = new (Verdict? Before, Verdict? After)[work.Count];
             Parallel.For(0, work.Count, i =>
             {
                 var (si, ii) = work[i];
                 var lo = intervals[ii].Lo;
                 rows[i] = (Run(fb, fromBefore[si], tb[ii], lo, protocol, port), Run(fa, fromAfter[si], ta[ii], lo, protocol, port));
             });
-
-        // Changed classes, grouped by source, destination and both verdicts; intervals merged where contiguous. Sources
-        // are in ordinal order, so each source is grouped and sorted on its own (in parallel) and the lists are joined
-        // in source order.
-        var perSource = new List<FlowChange>[used.Count];
-        Parallel.For(0, used.Count, u => perSource[u] = Changes(u));
-        return [.. perSource.SelectMany(l => l)];
-
-        List<FlowChange> Changes(int u)
-        {
-            var source = sources[used[u]];
-            var groups = new Dictionary<(Verdict?, Verdict?), (Verdict? B, Verdict? A, List<(ulong Lo, ulong Hi)> Ranges)>(PairKey.Instance);
-            var order = new List<(Verdict?, Verdict?)>();
-            for (var i = firsts[u]; i < firsts[u + 1]; i++)
-            {
-                var (b, a) = rows[i];
-                if (b is null && a is null) continue;
-                if (b is not null && a is not null && b.SameAs(a)) continue;
-                var (lo, hi) = intervals[work[i].ii];
-                if (!groups.TryGetValue((b, a), out var g)) { groups[(b, a)] = g = (b, a, []); order.Add((b, a)); }
-                if (g.Ranges.Count > 0 && g.Ranges[^1].Hi + 1 == lo) g.Ranges[^1] = (g.Ranges[^1].Lo, hi);
-                else g.Ranges.Add((lo, hi));
-            }
-            return [.. order.Select(k => groups[k]).Select(g => new FlowChange(source,
-                    g.A?.To ?? g.B!.To,
-                    [.. g.Ranges.Select(r => Range(r.Lo, r.Hi))],
-                    g.B is null ? "added" : g.A is null ? "removed" : g.B.Disposition != g.A.Disposition ? "disposition" : g.B.Path.SequenceEqual(g.A.Path) ? "reply path" : "path",
-                    g.B?.Text ?? "(no such source)", g.A?.Text ?? "(no such source)", g.B?.Path ?? [], g.A?.Path ?? []))
-                .OrderBy(f => f.To, StringComparer.Ordinal).ThenBy(f => f.Destinations[0], StringComparer.Ordinal)];
+            Parallel.For(0, used.Count, u => perSource[u] = Changes(sources[used[u]], chosen[used[u]], intervals, k => rows[firsts[u] + k]));
         }
+        return [.. perSource.SelectMany(l => l)];
+    }
+
+    /// <summary>One source's flow changes: its classes (<paramref name="classes"/>, ascending, with their verdicts on both
+    /// sides) whose verdicts differ, grouped by both verdicts, adjacent intervals merged; by destination, then range.</summary>
+    private static List<FlowChange> Changes(string source, IReadOnlyList<int> classes, List<(ulong Lo, ulong Hi)> intervals,
+        Func<int, (Verdict? Before, Verdict? After)> verdicts)
+    {
+        var groups = new Dictionary<(Verdict?, Verdict?), (Verdict? B, Verdict? A, List<(ulong Lo, ulong Hi)> Ranges)>(PairKey.Instance);
+        var order = new List<(Verdict?, Verdict?)>();
+        for (var k = 0; k < classes.Count; k++)
+        {
+            var (b, a) = verdicts(k);
+            if (b is null && a is null) continue;
+            if (b is not null && a is not null && b.SameAs(a)) continue;
+            var (lo, hi) = intervals[classes[k]];
+            if (!groups.TryGetValue((b, a), out var g)) { groups[(b, a)] = g = (b, a, []); order.Add((b, a)); }
+            if (g.Ranges.Count > 0 && g.Ranges[^1].Hi + 1 == lo) g.Ranges[^1] = (g.Ranges[^1].Lo, hi);
+            else g.Ranges.Add((lo, hi));
+        }
+        return [.. order.Select(k => groups[k]).Select(g => new FlowChange(source,
+                g.A?.To ?? g.B!.To,
+                [.. g.Ranges.Select(r => Range(r.Lo, r.Hi))],
+                g.B is null ? "added" : g.A is null ? "removed" : g.B.Disposition != g.A.Disposition ? "disposition" : g.B.Path.SequenceEqual(g.A.Path) ? "reply path" : "path",
+                g.B?.Text ?? "(no such source)", g.A?.Text ?? "(no such source)", g.B?.Path ?? [], g.A?.Path ?? []))
+            .OrderBy(f => f.To, StringComparer.Ordinal).ThenBy(f => f.Destinations[0], StringComparer.Ordinal)];
     }
 
     /// <summary>A source's changed classes group by both verdicts (destination, text, path and reply path), compared
