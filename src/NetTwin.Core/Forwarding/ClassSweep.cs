@@ -121,10 +121,9 @@ internal sealed class ClassSweep
         public readonly Disposition[] ReplyDisposition = new Disposition[n];
         internal readonly State?[] ReplyState = new State?[n];
 
-        /// <summary>Clears the results for another source (a row's arrays are reused: a row of the largest estate is
-        /// 20,000 classes, and fresh arrays for each of 10,000 rows would be gigabytes of garbage).</summary>
-        /// <summary>Clears the results of <paramref name="classes"/> only (a flow diff sweeps a few classes of a wide
-        /// array): the row is read for these classes only.</summary>
+        /// <summary>Clears the results of <paramref name="classes"/> for another source: a row's arrays are reused (a row
+        /// of the largest estate is 20,000 classes, and fresh arrays for each of 10,000 rows would be gigabytes of
+        /// garbage), and a flow diff sweeps a few classes of a wide array, read for these classes only.</summary>
         public void Clear(List<int> classes)
         {
             foreach (var j in classes)
