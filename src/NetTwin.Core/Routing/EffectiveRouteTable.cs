@@ -98,7 +98,7 @@ public sealed class EffectiveRouteTable
         {
             var d = defaults[i];
             EffectiveRoute? winner = null;
-            if (layer.UserIndexOf(d.AddressPrefix) is var ui and >= 0 && layer.Users[ui].State == RouteState.Active) winner = layer.Users[ui];
+            if (layer.UserIndexOf(d.AddressPrefix) is var ui and >= 0 && layer.PlainUsers[ui].State == RouteState.Active) winner = layer.PlainUsers[ui];
             else if (layer.GatewayActiveAt(d.AddressPrefix, out var gi) && Array.BinarySearch(_hidden, gi) < 0) winner = _gateways!.Effective[gi];
             if (winner is not null)
             {
@@ -255,9 +255,8 @@ public sealed class EffectiveRouteTable
         if (l is not { } hit) return d;
         if (d is not null && d.AddressPrefix.Length >= hit.Route.AddressPrefix.Length) return d;
         if (a is null) return hit.Route;
-        if (hit.GatewayIndex >= 0) return a.GatewayOverrides.GetValueOrDefault(hit.GatewayIndex) ?? hit.Route;
-        var ui = _layer.UserIndexOf(hit.Route.AddressPrefix);
-        return a.UserOverrides.GetValueOrDefault(ui) ?? hit.Route;
+        if (hit.GatewayIndex >= 0) return Gateway(hit.GatewayIndex);
+        return User(_layer.UserIndexOf(hit.Route.AddressPrefix));
     }
 
     /// <summary>The Active routes.</summary>
@@ -324,7 +323,7 @@ public sealed class EffectiveRouteTable
 
     private sealed class View(EffectiveRouteTable t) : IReadOnlyList<EffectiveRoute>
     {
-        public int Count => t._defaults.Length + t.GatewayCount + t._layer.Users.Length;
+        public int Count => t._defaults.Length + t.GatewayCount + t._layer.PlainUsers.Length;
 
         public EffectiveRoute this[int index]
         {

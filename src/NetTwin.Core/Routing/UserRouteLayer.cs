@@ -13,14 +13,21 @@ internal sealed class UserRouteLayer
     public RouteTable? Table { get; }
     /// <summary>The gateway routes under the user routes; null when propagation is off (B7) or no gateway serves.</summary>
     public GatewayRouteSet? Gateways { get; }
-    /// <summary>The user routes in table order, with their B2 state and B9 annotation within this layer.</summary>
-    public ImmutableArray<EffectiveRoute> Users { get; }
-    /// <summary>Gateway routes this layer changes: Invalid under a user route (B2), or shadowed by user routes (B9).</summary>
-    public Dictionary<int, EffectiveRoute> GatewayOverrides { get; } = [];
+    /// <summary>The user routes in table order with their B2 state, before B9's annotation: what forwarding reads.</summary>
+    public ImmutableArray<EffectiveRoute> PlainUsers { get; }
+    /// <summary>The user routes in table order, with their B2 state and B9 annotation within this layer (as listed;
+    /// the annotation is worked out on first use).</summary>
+    public ImmutableArray<EffectiveRoute> Users => _annotations.Value.Users;
+    /// <summary>Gateway routes this layer changes, as listed: Invalid under a user route (B2), or shadowed by user
+    /// routes (B9).</summary>
+    public Dictionary<int, EffectiveRoute> GatewayOverrides => _annotations.Value.GatewayOverrides;
     /// <summary>Gateway routes made Invalid by a user route with the same prefix.</summary>
     public HashSet<int> GatewayInactive { get; } = [];
-    /// <summary>The Active user routes.</summary>
+    /// <summary>The Active user routes, before B9's annotation (the prefixes are the listed ones').</summary>
     public PrefixTrie<EffectiveRoute> UserTrie { get; } = new();
+
+    private readonly Dictionary<int, EffectiveRoute> _invalidGateways = [];   // B2's overrides
+    private readonly Lazy<(ImmutableArray<EffectiveRoute> Users, Dictionary<int, EffectiveRoute> GatewayOverrides)> _annotations;
     /// <summary>The user route sending 0.0.0.0/0 to an appliance or the VPN gateway (rule A3), if any.</summary>
     public EffectiveRoute? DefaultToDevice { get; }
 
@@ -34,7 +41,7 @@ internal sealed class UserRouteLayer
     private PrefixTrie<EffectiveRoute> BuildAnyUser()
     {
         var t = new PrefixTrie<EffectiveRoute>();
-        foreach (var u in Users) if (t.Get(u.AddressPrefix) is null) t.Set(u.AddressPrefix, u);
+        foreach (var u in PlainUsers) if (t.Get(u.AddressPrefix) is null) t.Set(u.AddressPrefix, u);
         return t.Freeze();
     }
     private readonly ConcurrentDictionary<Prefix, bool> _fullMemo = new();
@@ -95,7 +102,7 @@ internal sealed class UserRouteLayer
                 {
                     var w = users[ui];
                     GatewayInactive.Add(gi);
-                    GatewayOverrides[gi] = gateways.Effective[gi] with
+                    _invalidGateways[gi] = gateways.Effective[gi] with
                     {
                         State = RouteState.Invalid,
                         ShadowedBy = null,
@@ -107,11 +114,20 @@ internal sealed class UserRouteLayer
         DefaultToDevice = users.FirstOrDefault(u => u.State == RouteState.Active && u.AddressPrefix == Prefix.Default
             && u.NextHopType is NextHopType.VirtualAppliance or NextHopType.VirtualNetworkGateway);
 
-        // Rule B9 within user + gateway routes: every node on the user routes' paths is evaluated once.
+        PlainUsers = [.. users];
+        _annotations = new(Annotate, LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    /// <summary>Rule B9 within user + gateway routes, for listing (no state changes): every node on the user routes'
+    /// paths is evaluated once.</summary>
+    private (ImmutableArray<EffectiveRoute>, Dictionary<int, EffectiveRoute>) Annotate()
+    {
+        var users = PlainUsers.ToList();
+        var overrides = new Dictionary<int, EffectiveRoute>(_invalidGateways);
         foreach (var u in users.Where(u => u.State == RouteState.Active)) Full(u.AddressPrefix);
         for (var i = 0; i < users.Count; i++)
             if (users[i].State == RouteState.Active) users[i] = Annotate(users[i], Full, Outermost);
-        if (gateways is not null)
+        if (Gateways is { } gateways)
         {
             var affected = new SortedSet<int>();
             foreach (var p in _userIndex.Keys)
@@ -121,13 +137,10 @@ internal sealed class UserRouteLayer
                 if (GatewayInactive.Contains(i)) continue;
                 var current = gateways.Effective[i];
                 var annotated = Annotate(current with { ShadowedBy = null }, Full, Outermost);
-                if (!SameShadow(annotated, current)) GatewayOverrides[i] = annotated;
+                if (!SameShadow(annotated, current)) overrides[i] = annotated;
             }
         }
-        Users = [.. users];
-        // The trie now holds the annotated versions (same prefixes: the structure does not change).
-        foreach (var u in Users.Where(u => u.State == RouteState.Active)) UserTrie.Set(u.AddressPrefix, u);
-        UserTrie.Freeze();
+        return ([.. users], overrides);
     }
 
     internal static bool SameShadow(EffectiveRoute a, EffectiveRoute b) => (a.ShadowedBy, b.ShadowedBy) switch
@@ -199,12 +212,15 @@ internal sealed class UserRouteLayer
     public Func<GatewayRouteSet.Entry, bool> Accepting(Func<int, bool> hidden) =>
         GatewayInactive.Count == 0 ? e => !hidden(e.Index) : e => !GatewayInactive.Contains(e.Index) && !hidden(e.Index);
 
+    /// <summary>The longest match over the Active user and gateway routes <paramref name="accept"/> takes, as forwarding
+    /// reads it (before this layer's B9 annotation: a listing maps it to the listed version by index).</summary>
     public (EffectiveRoute Route, int GatewayIndex)? Lookup(Ipv4 destination, Func<GatewayRouteSet.Entry, bool>? accept)
     {
         var user = UserTrie.LongestMatch(destination);
         var gw = Gateways?.Trie.LongestMatch(destination, accept);
+        // A gateway route a lookup may take is Active: B2's overrides (Invalid) are never taken.
         if (gw is not null && (user is null || gw.Route.Prefix.Length > user.AddressPrefix.Length))
-            return (GatewayOverrides.GetValueOrDefault(gw.Index) ?? gw.Effective, gw.Index);
+            return (_invalidGateways.GetValueOrDefault(gw.Index) ?? gw.Effective, gw.Index);
         return user is null ? null : (user, -1);
     }
 
@@ -219,8 +235,8 @@ internal sealed class UserRouteLayer
     private (int, Ipv4, EffectiveRoute)[] FindExpressRouteNextHops()
     {
         var found = new List<(int, Ipv4, EffectiveRoute)>();
-        for (var i = 0; i < Users.Length; i++)
-            if (Users[i] is { NextHopType: NextHopType.VirtualAppliance, NextHopIpAddress: [var nh] }
+        for (var i = 0; i < PlainUsers.Length; i++)
+            if (PlainUsers[i] is { NextHopType: NextHopType.VirtualAppliance, NextHopIpAddress: [var nh] }
                 && CachedLookup(nh) is { } via && IsExpressRoute(via))
                 found.Add((i, nh, via));
         return [.. found];
