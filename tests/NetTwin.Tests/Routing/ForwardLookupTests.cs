@@ -55,9 +55,11 @@ public class ForwardLookupTests
         var fresh = ControlPlane.Compute(t);
         foreach (var (subnet, table) in cp.AllSubnetTables())
         {
-            var probes = table.Routes.SelectMany(r => new[] { r.AddressPrefix.First, r.AddressPrefix.Last })
+            // The probes come from the other plane's listing: on this one, the table is forwarded through first and
+            // listed only after (its annotations, and its layer's, made then).
+            var listedFirst = fresh.EffectiveRoutes(subnet.Id).Routes;
+            var probes = listedFirst.SelectMany(r => new[] { r.AddressPrefix.First, r.AddressPrefix.Last })
                 .Append(subnet.AddressPrefix.First).Append(Ipv4.Parse("8.8.8.8")).Append(Ipv4.Parse("168.63.129.16")).Distinct().ToList();
-            // Forward first on this plane, so its tables are listed only after being forwarded through.
             var forwarded = probes.Select(table.Forward).ToList();
             for (var i = 0; i < probes.Count; i++)
             {
@@ -68,7 +70,6 @@ public class ForwardLookupTests
                             && f.NextHopIpAddress.SequenceEqual(l.NextHopIpAddress) && f.Gateway == l.Gateway && f.Name == l.Name,
                     $"{what}: {subnet.Id} {probes[i]}: forward {f.AddressPrefix} {f.NextHopType} lookup {l.AddressPrefix} {l.NextHopType}");
             }
-            var listedFirst = fresh.EffectiveRoutes(subnet.Id).Routes;
             Assert.Equal(listedFirst.Count, table.Routes.Count);
             for (var i = 0; i < listedFirst.Count; i++)
                 Assert.True(Structural.Same(listedFirst[i], table.Routes[i]), $"{what}: {subnet.Id} route {i}: {listedFirst[i].AddressPrefix} listed differently after forwarding");
