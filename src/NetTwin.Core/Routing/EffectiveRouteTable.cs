@@ -26,9 +26,10 @@ public sealed class EffectiveRouteTable
     private sealed record Annotations(ImmutableArray<EffectiveRoute> Defaults, Dictionary<int, EffectiveRoute> GatewayOverrides,
         Dictionary<int, EffectiveRoute> UserOverrides, PrefixTrie<EffectiveRoute> DefaultTrie);
 
-    private ImmutableArray<EffectiveRoute> _defaults => _annotations.Value.Defaults;
-    private Dictionary<int, EffectiveRoute> _gatewayOverrides => _annotations.Value.GatewayOverrides;
-    private Dictionary<int, EffectiveRoute> _userOverrides => _annotations.Value.UserOverrides;
+    // The listed versions (made on first use).
+    private ImmutableArray<EffectiveRoute> ListedDefaults => _annotations.Value.Defaults;
+    private Dictionary<int, EffectiveRoute> ListedGatewayOverrides => _annotations.Value.GatewayOverrides;
+    private Dictionary<int, EffectiveRoute> ListedUserOverrides => _annotations.Value.UserOverrides;
 
     /// <summary>The VNet of the subnets holding this table.</summary>
     public string VirtualNetwork { get; }
@@ -184,7 +185,7 @@ public sealed class EffectiveRouteTable
     }
 
     /// <summary>This table's own Default routes (every state), in listing order.</summary>
-    internal ImmutableArray<EffectiveRoute> DefaultRoutes => _defaults;
+    internal ImmutableArray<EffectiveRoute> DefaultRoutes => ListedDefaults;
     /// <summary>The same routes before this table's annotations (same prefixes, next hops and states): what the
     /// VirtualNetwork tag reads.</summary>
     internal IReadOnlyList<EffectiveRoute> PlainDefaultRoutes => _plainDefaults;
@@ -266,7 +267,7 @@ public sealed class EffectiveRouteTable
     /// routes, the gateway route unless rule B3 hides it, the user route), without walking the whole table.</summary>
     internal IEnumerable<EffectiveRoute> ActiveRoutesAt(Prefix prefix)
     {
-        foreach (var d in _defaults)
+        foreach (var d in ListedDefaults)
             if (d.AddressPrefix == prefix && d.State == RouteState.Active) yield return d;
         if (_gateways is not null && _gateways.IndexOf.TryGetValue(prefix, out var gi) && !Hidden(gi) && Gateway(gi) is { State: RouteState.Active } g)
             yield return g;
@@ -286,16 +287,16 @@ public sealed class EffectiveRouteTable
         var indices = new SortedSet<int>();
         if (before._gateways is not null)
         {
-            indices.UnionWith(before._gatewayOverrides.Keys);
-            indices.UnionWith(after._gatewayOverrides.Keys);
+            indices.UnionWith(before.ListedGatewayOverrides.Keys);
+            indices.UnionWith(after.ListedGatewayOverrides.Keys);
             indices.UnionWith(before._layer.GatewayOverrides.Keys);
             indices.UnionWith(after._layer.GatewayOverrides.Keys);
             indices.ExceptWith(before._hidden);
         }
         List<EffectiveRoute> Of(EffectiveRouteTable t)
         {
-            var list = new List<EffectiveRoute>(t._defaults.Length + indices.Count + t._layer.Users.Length);
-            list.AddRange(t._defaults);
+            var list = new List<EffectiveRoute>(t.ListedDefaults.Length + indices.Count + t._layer.Users.Length);
+            list.AddRange(t.ListedDefaults);
             foreach (var i in indices) list.Add(t.Gateway(i));
             for (var i = 0; i < t._layer.Users.Length; i++) list.Add(t.User(i));
             return list;
@@ -306,9 +307,9 @@ public sealed class EffectiveRouteTable
     private int GatewayCount => _gateways is null ? 0 : _gateways.Routes.Length - _hidden.Length;
 
     private EffectiveRoute Gateway(int index) =>
-        _gatewayOverrides.GetValueOrDefault(index) ?? _layer.GatewayOverrides.GetValueOrDefault(index) ?? _gateways!.Effective[index];
+        ListedGatewayOverrides.GetValueOrDefault(index) ?? _layer.GatewayOverrides.GetValueOrDefault(index) ?? _gateways!.Effective[index];
 
-    private EffectiveRoute User(int index) => _userOverrides.GetValueOrDefault(index) ?? _layer.Users[index];
+    private EffectiveRoute User(int index) => ListedUserOverrides.GetValueOrDefault(index) ?? _layer.Users[index];
 
     private EffectiveRoute GatewayAt(int visibleIndex)
     {
@@ -323,15 +324,15 @@ public sealed class EffectiveRouteTable
 
     private sealed class View(EffectiveRouteTable t) : IReadOnlyList<EffectiveRoute>
     {
-        public int Count => t._defaults.Length + t.GatewayCount + t._layer.PlainUsers.Length;
+        public int Count => t._plainDefaults.Length + t.GatewayCount + t._layer.PlainUsers.Length;   // the listed ones are as many
 
         public EffectiveRoute this[int index]
         {
             get
             {
                 if (index < 0 || index >= Count) throw new ArgumentOutOfRangeException(nameof(index));
-                if (index < t._defaults.Length) return t._defaults[index];
-                index -= t._defaults.Length;
+                if (index < t.ListedDefaults.Length) return t.ListedDefaults[index];
+                index -= t.ListedDefaults.Length;
                 if (index < t.GatewayCount) return t.GatewayAt(index);
                 return t.User(index - t.GatewayCount);
             }
@@ -339,7 +340,7 @@ public sealed class EffectiveRouteTable
 
         public IEnumerator<EffectiveRoute> GetEnumerator()
         {
-            foreach (var d in t._defaults) yield return d;
+            foreach (var d in t.ListedDefaults) yield return d;
             if (t._gateways is not null)
             {
                 var h = 0;
