@@ -204,7 +204,10 @@ public static class FlowDiff
             Prepare(fb, tb, fromBefore, needed, used);
             if (!ReferenceEquals(fa.Routing, fb.Routing)) Prepare(fa, ta, fromAfter, needed, used);
             var (sb, sa) = (Sweeper(fb, tb, protocol, port), Sweeper(fa, ta, protocol, port));
-            Parallel.For(0, used.Count, u =>
+            // The widest rows first (a spoke's own subnets sweep every interval; the others a few), handed out one by
+            // one: no thread is left sweeping a wide row alone at the end.
+            var widestFirst = Enumerable.Range(0, used.Count).OrderByDescending(u => chosen[used[u]].Count).ToArray();
+            Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(widestFirst, loadBalance: true), u =>
             {
                 var si = used[u];
                 var before = Swept(fb, sb, fromBefore[si], tb, chosen[si], intervals, protocol, port);
