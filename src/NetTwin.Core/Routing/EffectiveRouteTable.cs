@@ -134,17 +134,14 @@ public sealed class EffectiveRouteTable
         var defaults = _plainDefaults.ToList();
         var gatewayOverrides = new Dictionary<int, EffectiveRoute>();
         var userOverrides = new Dictionary<int, EffectiveRoute>();
-        var defaultTrie = new PrefixTrie<EffectiveRoute>();
-        foreach (var d in defaults)
-            if (d.State == RouteState.Active) defaultTrie.Set(d.AddressPrefix, d);
 
         // Rule B9 over the whole table. The layer already knows the user and gateway routes; only this table's
         // Default routes, and the layer routes whose range holds one of them or a route B3 removed, can change.
         var hiddenTrie = new PrefixTrie<object>();
         foreach (var i in _hidden) hiddenTrie.Set(_gateways!.Routes[i].Prefix, hiddenTrie);
-        var cover = new Coverage(this, defaultTrie, hiddenTrie);
+        var cover = new Coverage(this, hiddenTrie);
         for (var i = 0; i < defaults.Count; i++) defaults[i] = UserRouteLayer.Annotate(defaults[i], cover.Full, cover.Outermost);
-        var changed = defaultTrie.All().Select(d => d.AddressPrefix).Concat(_hidden.Select(i => _gateways!.Routes[i].Prefix)).ToList();
+        var changed = _plainTrie.All().Select(d => d.AddressPrefix).Concat(_hidden.Select(i => _gateways!.Routes[i].Prefix)).ToList();
         var affectedGateways = new SortedSet<int>();
         var affectedUsers = new SortedSet<int>();
         foreach (var p in changed)
@@ -178,7 +175,8 @@ public sealed class EffectiveRouteTable
             }
         }
 
-        // The trie holds the listed (annotated) versions.
+        // The listed trie: the core's prefixes, holding the annotated versions.
+        var defaultTrie = new PrefixTrie<EffectiveRoute>();
         foreach (var d in defaults)
             if (d.State == RouteState.Active) defaultTrie.Set(d.AddressPrefix, d);
         return new Annotations([.. defaults], gatewayOverrides, userOverrides, defaultTrie);
@@ -217,7 +215,6 @@ public sealed class EffectiveRouteTable
     private static string SamePrefixText(EffectiveRoute winner) =>
         (winner.Source == RouteSource.User ? $"the User route {winner.Name} ({winner.NextHopType})" : $"the gateway route via {winner.Gateway}")
         + " has the same prefix and a higher-priority source (User > VirtualNetworkGateway > Default)";
-
 
     private bool Hidden(int gatewayIndex) => Array.BinarySearch(_hidden, gatewayIndex) >= 0;
 
@@ -357,16 +354,17 @@ public sealed class EffectiveRouteTable
     }
 
     /// <summary>Rule B9 over the merged view: this table's Default routes + the shared layer - B3 drops.
-    /// Off the paths of the Default routes and B3 drops, the layer's own (memoized) answer holds.</summary>
-    private sealed class Coverage(EffectiveRouteTable t, PrefixTrie<EffectiveRoute> defaults, PrefixTrie<object> hidden)
+    /// Off the paths of the Default routes and B3 drops, the layer's own (memoized) answer holds. Which prefixes hold
+    /// an Active Default route is the core's trie's to say (the annotations change no state).</summary>
+    private sealed class Coverage(EffectiveRouteTable t, PrefixTrie<object> hidden)
     {
         private bool LayerActiveAt(Prefix q) =>
             t._layer.UserTrie.Get(q) is not null || (t._layer.GatewayActiveAt(q, out var gi) && !t.Hidden(gi));
 
         public bool Full(Prefix q)
         {
-            if (defaults.Get(q) is not null || LayerActiveAt(q)) return true;
-            if (!defaults.HasAnyWithin(q) && !hidden.HasAnyWithin(q)) return t._layer.Full(q);
+            if (t._plainTrie.Get(q) is not null || LayerActiveAt(q)) return true;
+            if (!t._plainTrie.HasAnyWithin(q) && !hidden.HasAnyWithin(q)) return t._layer.Full(q);
             if (q.Length == 32) return false;
             var (low, high) = PrefixTrie<object>.Halves(q)!.Value;
             return Full(low) && Full(high);
@@ -374,8 +372,8 @@ public sealed class EffectiveRouteTable
 
         public IEnumerable<Prefix> Outermost(Prefix q)
         {
-            if (defaults.Get(q) is not null || LayerActiveAt(q)) { yield return q; yield break; }
-            if (!defaults.HasAnyWithin(q) && !hidden.HasAnyWithin(q))
+            if (t._plainTrie.Get(q) is not null || LayerActiveAt(q)) { yield return q; yield break; }
+            if (!t._plainTrie.HasAnyWithin(q) && !hidden.HasAnyWithin(q))
             {
                 foreach (var p in t._layer.Outermost(q)) yield return p;
                 yield break;
