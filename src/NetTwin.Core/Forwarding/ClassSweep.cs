@@ -142,12 +142,8 @@ internal sealed class ClassSweep
         /// when the class adds none of its own (one array per class would be most of a what-if's garbage).</summary>
         public string[] RequestDevices(int j)
         {
-            var group = Request[j]!.DeviceArray;
-            string? a = DestinationSubnet[j]?.Id, b = DestinationNic[j]?.Name, c = DestinationNic[j]?.VirtualMachine;
-            if (!Adds(a, group, null, null)) a = null;
-            if (!Adds(b, group, a, null)) b = null;
-            if (!Adds(c, group, a, b)) c = null;
-            return Joined([], group, a, b, c, []);
+            var p = Devices(j, "");   // no device is named "": the group's array, and the class's own names it lacks
+            return Joined([], p.Head, p.A, p.B, p.C, []);
         }
 
         /// <summary>The reply's devices, each once, in order (Trace.Devices of the reply): the destination's own where
@@ -159,17 +155,13 @@ internal sealed class ClassSweep
             {
                 var nic = Landing[j]?.Nic;
                 a = nic?.VirtualMachine; b = nic?.Name; c = DestinationSubnet[j]?.Id;
-                if (!Adds(a, [], null, null)) a = null;
-                if (!Adds(b, [], a, null)) b = null;
-                if (!Adds(c, [], a, b)) c = null;
+                if (string.IsNullOrEmpty(a)) a = null;
+                if (string.IsNullOrEmpty(b) || b == a) b = null;
+                if (string.IsNullOrEmpty(c) || c == a || c == b) c = null;
             }
             var body = ReplyState[j]!.DeviceArray;
             return Joined([a, b, c], body, null, null, null, [a, b, c]);
         }
-
-        // A name a class adds after the names before it: not empty, not among them.
-        private static bool Adds(string? x, string[] before, string? p, string? q) =>
-            !string.IsNullOrEmpty(x) && x != p && x != q && Array.IndexOf(before, x) < 0;
 
         // pre (non-null names), then body without the names in skip, then a, b, c (non-null): one array, or body
         // itself when nothing is added or skipped.
