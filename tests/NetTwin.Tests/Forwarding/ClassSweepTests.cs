@@ -14,7 +14,7 @@ namespace NetTwin.Tests.Forwarding;
 /// flipped, routes to None or the gateway, route tables moved, NSG rules removed), for several protocols and ports.</summary>
 public class ClassSweepTests
 {
-    public static TheoryData<string> Examples() => ["s0-proxy-tunnel", "s1-vpn-over-er", "s2-ipsec-backup", "s3-third-parties", "s4-vnet-to-vnet"];
+    public static TheoryData<string> Examples() => Nt.Examples();
 
     private static readonly (TransportProtocol Protocol, int Port)[] Services =
         [(TransportProtocol.Tcp, 443), (TransportProtocol.Tcp, 22), (TransportProtocol.Udp, 53), (TransportProtocol.Icmp, 0), (TransportProtocol.Any, 8080)];

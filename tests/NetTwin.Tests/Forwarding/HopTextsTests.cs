@@ -13,7 +13,7 @@ namespace NetTwin.Tests.Forwarding;
 /// diff) gives the same verdicts and records no hop.</summary>
 public class HopTextsTests
 {
-    public static TheoryData<string> Examples() => ["s0-proxy-tunnel", "s1-vpn-over-er", "s2-ipsec-backup", "s3-third-parties", "s4-vnet-to-vnet"];
+    public static TheoryData<string> Examples() => Nt.Examples();
 
     [Theory]
     [MemberData(nameof(Examples))]

@@ -12,7 +12,7 @@ namespace NetTwin.Tests.Routing;
 /// a table listed at once does: the annotations are made on first listing, never differently.</summary>
 public class ForwardLookupTests
 {
-    public static TheoryData<string> Examples() => ["s0-proxy-tunnel", "s1-vpn-over-er", "s2-ipsec-backup", "s3-third-parties", "s4-vnet-to-vnet"];
+    public static TheoryData<string> Examples() => Nt.Examples();
 
     [Theory]
     [MemberData(nameof(Examples))]

@@ -11,7 +11,7 @@ namespace NetTwin.Tests.Scale;
 /// <summary>The shortcuts issue 7 takes for speed give the answers of the plain definitions they replace. Not timed.</summary>
 public class IncrementalEquivalenceTests
 {
-    public static TheoryData<string> Examples() => ["s0-proxy-tunnel", "s1-vpn-over-er", "s2-ipsec-backup", "s3-third-parties", "s4-vnet-to-vnet"];
+    public static TheoryData<string> Examples() => Nt.Examples();
 
     [Theory]
     [MemberData(nameof(Examples))]

@@ -16,9 +16,8 @@ namespace NetTwin.Tests.Scale;
 /// example and the small generated estate. Not timed.</summary>
 public class WhatIfEquivalence
 {
-    private static readonly string[] ExampleNames = ["s0-proxy-tunnel", "s1-vpn-over-er", "s2-ipsec-backup", "s3-third-parties", "s4-vnet-to-vnet"];
 
-    public static TheoryData<string> Examples() => new(ExampleNames);
+    public static TheoryData<string> Examples() => Nt.Examples();
 
     private static Topology Example(string name) => TopologyLoader.Load(Nt.Example(name));
 
@@ -138,7 +137,7 @@ public class WhatIfEquivalence
                 seen.Add($"{scope.Routing}/{(selection.IsEverything ? "all flows" : "selected flows")}/{(scope.ForwardedTrafficVnets.Count > 0 ? "C2" : "")}");
             }
         }
-        foreach (var example in ExampleNames)
+        foreach (var example in Nt.ExampleNames)
         {
             var t = Example(example);
             See(t, Mutations(t));

@@ -20,6 +20,12 @@ public static class Nt
     public static string Root { get; } = FindRoot();
 
     public static string Example(string name) => Path.Combine(Root, "examples", name);
+
+    /// <summary>The seed scenarios' example folders (scenarios.md names them).</summary>
+    public static readonly string[] ExampleNames = ["s0-proxy-tunnel", "s1-vpn-over-er", "s2-ipsec-backup", "s3-third-parties", "s4-vnet-to-vnet"];
+
+    /// <summary><see cref="ExampleNames"/> as theory data.</summary>
+    public static TheoryData<string> Examples() => new(ExampleNames);
     public static string Change(string example, string file) => Path.Combine(Root, "examples", example, "changes", file);
 
     private static string FindRoot([System.Runtime.CompilerServices.CallerFilePath] string thisFile = "")
