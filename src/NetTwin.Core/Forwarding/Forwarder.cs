@@ -18,7 +18,6 @@ public sealed class Forwarder
     private readonly ConcurrentDictionary<string, Func<Ipv4, bool>> _vnetTags = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DeviceRoutingTable?> _deviceTables = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, PrefixTrie<BgpRibEntry>> _ribs = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<(GatewayRouteSet Set, string Gateway), PrefixTrie<GatewayRoute>> _gatewayRoutes = new();
     private readonly ConcurrentDictionary<string, BgpSpeaker[]> _edges = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string, string), Connection?> _erConnections = new();
     private readonly ConcurrentDictionary<(string, Ipv4), BgpSpeaker?> _speakerAt = new();
@@ -91,17 +90,7 @@ public sealed class Forwarder
     /// <summary>The route a gateway uses for a destination: the longest prefix among the routes of the hub's set that
     /// are this gateway's, including those another gateway's route beat for the same prefix (B5); at equal prefix
     /// the first in the set's order.</summary>
-    internal GatewayRoute? GatewayRouteFor(GatewayRouteSet set, string gateway, Ipv4 destination)
-    {
-        var trie = _gatewayRoutes.GetOrAdd((set, gateway), key =>
-        {
-            var t = new PrefixTrie<GatewayRoute>();
-            foreach (var r in key.Set.Routes.SelectMany(r => r.Beat is { } b ? new[] { r, b } : [r]))
-                if (r.Gateway == key.Gateway && t.Get(r.Prefix) is null) t.Set(r.Prefix, r);
-            return t.Freeze();
-        });
-        return trie.LongestMatch(destination);
-    }
+    internal GatewayRoute? GatewayRouteFor(GatewayRouteSet set, string gateway, Ipv4 destination) => set.RouteOf(gateway, destination);
 
     internal DeviceRoutingTable? DeviceTable(string device) => _deviceTables.GetOrAdd(device, d => Routing.Bgp.DeviceRoutes(d));
 

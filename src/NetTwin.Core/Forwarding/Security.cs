@@ -102,31 +102,10 @@ public static class NsgEvaluation
 
     /// <summary>The VirtualNetwork service tag seen from a subnet (rule G4): its VNet's space, peered VNets, the
     /// on-premises prefixes its gateway routes carry and the prefixes of its user routes (a 0.0.0.0/0 user route
-    /// widens the tag to every address — an inference from the documentation's wording, flagged unverified).</summary>
-    private static readonly ConditionalWeakTable<EffectiveRouteTable, Func<Ipv4, bool>> Tags = new();
-
-    /// <summary>The VirtualNetwork tag of a table's subnets, made once per table (kept as long as the table is, so the
-    /// forwarders of what-ifs over one baseline share it).</summary>
-    public static Func<Ipv4, bool> VirtualNetworkTag(EffectiveRouteTable table) => Tags.GetValue(table, MakeVirtualNetworkTag);
-
-    private static Func<Ipv4, bool> MakeVirtualNetworkTag(EffectiveRouteTable table)
-    {
-        // The tag's prefixes are the table's routes that are VnetLocal, peering, gateway or User. Only the table's
-        // few Default routes are its own: its user routes are its route table's (one trie per route table and hub),
-        // and its gateway routes are the hub's (every one of them VirtualNetworkGateway; those rule B3 hides lie
-        // inside a VnetLocal or peering route, so counting them changes nothing).
-        var own = new PrefixTrie<EffectiveRoute>();
-        foreach (var r in table.PlainDefaultRoutes)
-            if (InTag(r)) own.Set(r.AddressPrefix, r);
-        own.Freeze();
-        var users = table.UserRoutesByPrefix;
-        var gateways = table.CarriedGatewayRoutes?.Trie;
-        return ip => own.HasMatch(ip) || users.HasMatch(ip) || gateways?.HasMatch(ip) == true;
-    }
-
-    private static bool InTag(EffectiveRoute r) =>
-        r.NextHopType is NextHopType.VnetLocal or NextHopType.VNetPeering or NextHopType.VNetGlobalPeering or NextHopType.VirtualNetworkGateway
-        || r.Source == RouteSource.User;
+    /// widens the tag to every address — an inference from the documentation's wording, flagged unverified). Made
+    /// once per table and kept with it (<see cref="EffectiveRouteTable.VirtualNetworkTag"/>), so the forwarders of
+    /// what-ifs over one baseline share it.</summary>
+    public static Func<Ipv4, bool> VirtualNetworkTag(EffectiveRouteTable table) => table.VirtualNetworkTag;
 }
 
 /// <summary>Azure Firewall network rules (rule H3): rule collections by priority, lowest first, the first rule that

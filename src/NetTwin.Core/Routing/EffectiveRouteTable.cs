@@ -187,8 +187,38 @@ public sealed class EffectiveRouteTable
     /// <summary>The same routes before this table's annotations (same prefixes, next hops and states): what the
     /// VirtualNetwork tag reads.</summary>
     internal IReadOnlyList<EffectiveRoute> PlainDefaultRoutes => _plainDefaults;
-    /// <summary>Every user route of the table's route table by prefix, whatever its state (shared by the tables over its layer).</summary>
-    internal PrefixTrie<EffectiveRoute> UserRoutesByPrefix => _layer.AnyUserTrie;
+    private Func<Ipv4, bool>? _virtualNetworkTag;
+
+    /// <summary>The addresses the VirtualNetwork service tag stands for in the NSGs of this table's subnets (rule G4):
+    /// the table's routes that are VnetLocal, peering, gateway or User, whatever their state. Only the few Default
+    /// routes are the table's own (a hub's are its 1,000 peerings): its user routes are its layer's and its gateway
+    /// routes the hub's set (every one of them VirtualNetworkGateway; those rule B3 hides lie inside a VnetLocal or
+    /// peering route, so counting them changes nothing). Made on first use, without a lock (two threads may both make
+    /// it; they make the same), and kept with the table, so every forwarder over it shares it.</summary>
+    internal Func<Ipv4, bool> VirtualNetworkTag =>
+        _virtualNetworkTag ?? Interlocked.CompareExchange(ref _virtualNetworkTag, MakeVirtualNetworkTag(), null) ?? _virtualNetworkTag!;
+
+    private Func<Ipv4, bool> MakeVirtualNetworkTag()
+    {
+        static bool InTag(EffectiveRoute r) =>
+            r.NextHopType is NextHopType.VnetLocal or NextHopType.VNetPeering or NextHopType.VNetGlobalPeering or NextHopType.VirtualNetworkGateway
+            || r.Source == RouteSource.User;
+        // Every prefix of the layer's user routes is an Active one's: user routes start Active and rule B2 makes one
+        // of two with the same prefix Invalid, never both. So the Active trie holds every user route's prefix.
+        var users = _layer.UserTrie;
+        var gateways = _gateways?.Trie;
+        var own = _plainDefaults.Where(InTag).ToArray();
+        if (own.Length <= 16)
+            return ip =>
+            {
+                foreach (var r in own) if (r.AddressPrefix.Contains(ip)) return true;
+                return users.HasMatch(ip) || gateways?.HasMatch(ip) == true;
+            };
+        var trie = new PrefixTrie<EffectiveRoute>();
+        foreach (var r in own) trie.Set(r.AddressPrefix, r);
+        trie.Freeze();
+        return ip => trie.HasMatch(ip) || users.HasMatch(ip) || gateways?.HasMatch(ip) == true;
+    }
     /// <summary>The gateway routes this table carries (the hub's shared set), or null (none serves, or B7). The
     /// routes rule B3 hides from this table are in it too: each lies inside one of this table's VnetLocal or peering
     /// Default routes.</summary>

@@ -64,6 +64,28 @@ public sealed class GatewayRouteSet
     /// <summary>The route for exactly this prefix, or null.</summary>
     public GatewayRoute? Route(Prefix prefix) => IndexOf.TryGetValue(prefix, out var i) ? Routes[i] : null;
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, PrefixTrie<GatewayRoute>> _byGateway = new(StringComparer.Ordinal);
+
+    /// <summary>The route <paramref name="gateway"/> itself uses for a destination: the longest prefix among this set's
+    /// routes that are that gateway's, including those another gateway's route beat for the same prefix (B5); at equal
+    /// prefix the first in the set's order. One trie per gateway, made on first use and kept with the set, so every
+    /// forwarder over these planes (a what-if's two sides, the next what-if of the same baseline) shares it.</summary>
+    public GatewayRoute? RouteOf(string gateway, Ipv4 destination)
+    {
+        if (!_byGateway.TryGetValue(gateway, out var trie))
+            trie = _byGateway.GetOrAdd(gateway, static (g, routes) =>
+            {
+                var t = new PrefixTrie<GatewayRoute>();
+                foreach (var r in routes)
+                {
+                    if (r.Gateway == g && t.Get(r.Prefix) is null) t.Set(r.Prefix, r);
+                    if (r.Beat is { } b && b.Gateway == g && t.Get(b.Prefix) is null) t.Set(b.Prefix, b);
+                }
+                return t.Freeze();
+            }, Routes);
+        return trie.LongestMatch(destination);
+    }
+
     internal GatewayRouteSet(string hub, IEnumerable<GatewayRoute> routes, VirtualNetworkGateway? vpn, ImmutableArray<Ipv4> vpnIps, bool hasEr)
     {
         Hub = hub;

@@ -32,18 +32,6 @@ internal sealed class UserRouteLayer
     public EffectiveRoute? DefaultToDevice { get; }
 
     private readonly Dictionary<Prefix, int> _userIndex = [];
-    private PrefixTrie<EffectiveRoute>? _anyUser;
-
-    /// <summary>Every user route by prefix, whatever its state (the VirtualNetwork service tag counts them all, G4).
-    /// Built on first use; shared by every table over this layer.</summary>
-    public PrefixTrie<EffectiveRoute> AnyUserTrie => _anyUser ??= BuildAnyUser();
-
-    private PrefixTrie<EffectiveRoute> BuildAnyUser()
-    {
-        var t = new PrefixTrie<EffectiveRoute>();
-        foreach (var u in PlainUsers) if (t.Get(u.AddressPrefix) is null) t.Set(u.AddressPrefix, u);
-        return t.Freeze();
-    }
     private readonly ConcurrentDictionary<Prefix, bool> _fullMemo = new();
     private readonly ConcurrentDictionary<Ipv4, EffectiveRoute?> _lookupCache = new();
 
