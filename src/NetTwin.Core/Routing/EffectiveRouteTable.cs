@@ -78,17 +78,12 @@ public sealed class EffectiveRouteTable
         // B11 step 3: rule A3 (a 0.0.0.0/0 user route to a device removes the reserved-range None routes).
         var defaults = vnet.Defaults.ToList();
         defaults.AddRange(endpoints);
-        if (layer.DefaultToDevice is { } dr)
-        {
-            var documented = dr.NextHopType == NextHopType.VirtualAppliance;
+        if (layer.DefaultToDevice is not null)
             foreach (var d in defaults.Where(d => d.NextHopType == NextHopType.None && VnetRoutes.ReservedRanges.Contains(d.AddressPrefix)).ToList())
             {
                 defaults.Remove(d);
-                removed.Add(new RemovedRoute(d.AddressPrefix, RouteSource.Default, NextHopType.None, new RouteReason("A3",
-                    $"the user route {dr.Name} sends 0.0.0.0/0 to {dr.NextHopType}: Azure removes the reserved-range None routes"
-                    + (documented ? "" : " (documented for VirtualAppliance only; NetTwin assumes the same for VirtualNetworkGateway: unverified)"))));
+                removed.Add(layer.ReservedRangeRemoved(d.AddressPrefix));
             }
-        }
 
         // Rule B6 is this same-prefix rule applied to 0.0.0.0/0: a BGP default route makes the Default Internet
         // route Invalid (forced tunnelling); the reserved None routes stay (A3 is documented for user routes only).
@@ -103,7 +98,7 @@ public sealed class EffectiveRouteTable
             else if (layer.GatewayActiveAt(d.AddressPrefix, out var gi) && Array.BinarySearch(_hidden, gi) < 0) winner = _gateways!.Effective[gi];
             if (winner is not null)
             {
-                defaults[i] = d with { State = RouteState.Invalid, InvalidBecause = new RouteDefeat("B2", SamePrefixText(winner), [d.AddressPrefix]) };
+                defaults[i] = d with { State = RouteState.Invalid, InvalidBecause = layer.SamePrefixDefeat(winner) };
                 continue;
             }
             if (seen.TryGetValue(d.AddressPrefix, out var j))
@@ -241,10 +236,6 @@ public sealed class EffectiveRouteTable
         NextHopType.Internet => 2,
         _ => 1,
     };
-
-    private static string SamePrefixText(EffectiveRoute winner) =>
-        (winner.Source == RouteSource.User ? $"the User route {winner.Name} ({winner.NextHopType})" : $"the gateway route via {winner.Gateway}")
-        + " has the same prefix and a higher-priority source (User > VirtualNetworkGateway > Default)";
 
     private bool Hidden(int gatewayIndex) => Array.BinarySearch(_hidden, gatewayIndex) >= 0;
 

@@ -32,6 +32,27 @@ internal sealed class UserRouteLayer
     public EffectiveRoute? DefaultToDevice { get; }
 
     private readonly Dictionary<Prefix, int> _userIndex = [];
+    private readonly ConcurrentDictionary<EffectiveRoute, RouteDefeat> _samePrefixDefeats = new(ReferenceEqualityComparer.Instance);
+    private readonly ConcurrentDictionary<Prefix, RemovedRoute> _reservedRemoved = new();
+
+    /// <summary>Rule B2 for a Default route whose prefix <paramref name="winner"/> (a user route of this layer or one
+    /// of its gateway routes) also has: the defeat every table over this layer records, made once (10,000 tables share
+    /// 800 layers on the largest generated estate).</summary>
+    public RouteDefeat SamePrefixDefeat(EffectiveRoute winner) =>
+        _samePrefixDefeats.TryGetValue(winner, out var d) ? d
+            : _samePrefixDefeats.GetOrAdd(winner, static w => new RouteDefeat("B2",
+                (w.Source == RouteSource.User ? $"the User route {w.Name} ({w.NextHopType})" : $"the gateway route via {w.Gateway}")
+                + " has the same prefix and a higher-priority source (User > VirtualNetworkGateway > Default)", [w.AddressPrefix]));
+
+    /// <summary>Rule A3: the reserved-range None route <paramref name="prefix"/> removed because this layer's
+    /// <see cref="DefaultToDevice"/> sends 0.0.0.0/0 to a device; made once per layer and range.</summary>
+    public RemovedRoute ReservedRangeRemoved(Prefix prefix) =>
+        _reservedRemoved.TryGetValue(prefix, out var r) ? r
+            : _reservedRemoved.GetOrAdd(prefix, static (p, dr) => new RemovedRoute(p, RouteSource.Default, NextHopType.None, new RouteReason("A3",
+                $"the user route {dr.Name} sends 0.0.0.0/0 to {dr.NextHopType}: Azure removes the reserved-range None routes"
+                + (dr.NextHopType == NextHopType.VirtualAppliance ? "" : " (documented for VirtualAppliance only; NetTwin assumes the same for VirtualNetworkGateway: unverified)"))),
+                DefaultToDevice!);
+
     private readonly ConcurrentDictionary<Prefix, bool> _fullMemo = new();
     private readonly ConcurrentDictionary<Ipv4, EffectiveRoute?> _lookupCache = new();
 
