@@ -2,62 +2,122 @@ using NetTwin.Model;
 
 namespace NetTwin.Routing;
 
-/// <summary>A binary trie of IPv4 prefixes: one level per address bit, a value at the node of its prefix.
-/// Longest-prefix match, "what lies inside this prefix", "what covers this prefix" and "is this range
-/// fully covered by longer prefixes" (rule B9) all walk at most 32 levels plus what they return.
-/// Built once, then read; not thread-safe while being built.</summary>
+/// <summary>A binary trie of IPv4 prefixes, path-compressed: a node only where a value is or where two branches part
+/// (a chain of single children is one edge), so a trie of n prefixes has fewer than 2n nodes, whatever their lengths.
+/// Longest-prefix match, "what lies inside this prefix", "what covers this prefix" and "is this range fully covered
+/// by longer prefixes" (rule B9) all walk at most 33 nodes plus what they return. Built once, then read; not
+/// thread-safe while being built.</summary>
+/// <remarks>Tables are built by the ten thousand on a large estate: one node per address bit made a spoke table's
+/// eight Default routes about 120 nodes, and its tries most of what a table kept.</remarks>
 public sealed class PrefixTrie<T> where T : class
 {
-    private sealed class Node
+    private sealed class Node(uint network, int length)
     {
+        /// <summary>The node's prefix: its network (bits past <see cref="Length"/> are zero) and length.</summary>
+        public readonly uint Network = network;
+        public readonly int Length = length;
+        /// <summary>The subtrees whose prefixes continue with a 0 or a 1 bit at position <see cref="Length"/>; a child
+        /// may be many bits longer.</summary>
         public Node? Zero, One;
         public T? Value;
         /// <summary>Every address of this node's range is inside some value at or below it.</summary>
         public bool Full;
     }
 
-    private readonly Node _root = new();
+    private readonly Node _root = new(0, 0);
     private bool _fullComputed;
 
     public int Count { get; private set; }
 
     private static int Bit(uint address, int depth) => (int)((address >> (31 - depth)) & 1);
 
+    private static uint Mask(int length) => length == 0 ? 0u : uint.MaxValue << (32 - length);
+
+    private static bool Holds(Node n, uint address) => (address & Mask(n.Length)) == n.Network;
+
     /// <summary>Sets the value of a prefix (replacing any previous one).</summary>
     public void Set(Prefix prefix, T value)
     {
-        var node = _root;
-        for (var d = 0; d < prefix.Length; d++)
-            node = Bit(prefix.Network.Value, d) == 0 ? node.Zero ??= new Node() : node.One ??= new Node();
-        if (node.Value is null) Count++;
-        node.Value = value;
+        var (net, len) = (prefix.Network.Value & Mask(prefix.Length), prefix.Length);
         _fullComputed = false;
+        var node = _root;
+        while (true)
+        {
+            // node's prefix holds the new one.
+            if (node.Length == len)
+            {
+                if (node.Value is null) Count++;
+                node.Value = value;
+                return;
+            }
+            var zero = Bit(net, node.Length) == 0;
+            var child = zero ? node.Zero : node.One;
+            Node put;
+            if (child is null) put = new Node(net, len) { Value = value };
+            else
+            {
+                // How many leading bits the child's prefix and the new one share, up to the shorter's length.
+                var diff = child.Network ^ net;
+                var common = Math.Min(diff == 0 ? 32 : System.Numerics.BitOperations.LeadingZeroCount(diff), Math.Min(child.Length, len));
+                if (common == child.Length) { node = child; continue; }
+                if (common == len)
+                {
+                    // The new prefix holds the child: it goes between.
+                    put = new Node(net, len) { Value = value };
+                    if (Bit(child.Network, len) == 0) put.Zero = child; else put.One = child;
+                }
+                else
+                {
+                    // They part at bit `common`: a branch node there holds both.
+                    put = new Node(net & Mask(common), common);
+                    var leaf = new Node(net, len) { Value = value };
+                    if (Bit(net, common) == 0) (put.Zero, put.One) = (leaf, child); else (put.Zero, put.One) = (child, leaf);
+                }
+            }
+            if (zero) node.Zero = put; else node.One = put;
+            Count++;
+            return;
+        }
     }
 
-    private Node? Find(Prefix prefix)
+    /// <summary>The first node at or inside the prefix (the node of the prefix itself when there is one: then
+    /// <paramref name="exact"/>), or null when no value lies at or inside it.</summary>
+    private Node? Locate(Prefix prefix, out bool exact)
     {
+        var (net, len) = (prefix.Network.Value & Mask(prefix.Length), prefix.Length);
+        exact = false;
         var node = _root;
-        for (var d = 0; d < prefix.Length && node is not null; d++)
-            node = Bit(prefix.Network.Value, d) == 0 ? node.Zero : node.One;
-        return node;
+        while (true)
+        {
+            if (node.Length >= len)
+            {
+                // The root stands for 0.0.0.0/0 even in an empty trie: then nothing is inside.
+                if ((node.Network & Mask(len)) != net || node is { Value: null, Zero: null, One: null }) return null;
+                exact = node.Length == len;
+                return node;
+            }
+            if (!Holds(node, net)) return null;
+            var child = Bit(net, node.Length) == 0 ? node.Zero : node.One;
+            if (child is null) return null;
+            node = child;
+        }
     }
 
     /// <summary>The value stored at exactly this prefix.</summary>
-    public T? Get(Prefix prefix) => Find(prefix)?.Value;
+    public T? Get(Prefix prefix) => Locate(prefix, out var exact) is { } n && exact ? n.Value : null;
 
     /// <summary>True when some value lies at or inside the prefix.</summary>
-    public bool HasAnyWithin(Prefix prefix) => Find(prefix) is not null;
+    public bool HasAnyWithin(Prefix prefix) => Locate(prefix, out _) is not null;
 
     /// <summary>The value of the longest prefix holding the address that <paramref name="accept"/> accepts.</summary>
     public T? LongestMatch(Ipv4 address, Func<T, bool>? accept = null)
     {
         T? best = null;
-        var node = _root;
-        for (var d = 0; node is not null; d++)
+        var a = address.Value;
+        for (var node = _root; node is not null && Holds(node, a); node = Bit(a, node.Length) == 0 ? node.Zero : node.One)
         {
             if (node.Value is { } v && (accept is null || accept(v))) best = v;
-            if (d == 32) break;
-            node = Bit(address.Value, d) == 0 ? node.Zero : node.One;
+            if (node.Length == 32) break;
         }
         return best;
     }
@@ -66,12 +126,11 @@ public sealed class PrefixTrie<T> where T : class
     /// need not find the longest).</summary>
     public bool HasMatch(Ipv4 address)
     {
-        var node = _root;
-        for (var d = 0; node is not null; d++)
+        var a = address.Value;
+        for (var node = _root; node is not null && Holds(node, a); node = Bit(a, node.Length) == 0 ? node.Zero : node.One)
         {
             if (node.Value is not null) return true;
-            if (d == 32) break;
-            node = Bit(address.Value, d) == 0 ? node.Zero : node.One;
+            if (node.Length == 32) break;
         }
         return false;
     }
@@ -79,7 +138,7 @@ public sealed class PrefixTrie<T> where T : class
     /// <summary>Values at or inside the prefix, in address order (shorter first at equal address).</summary>
     public IEnumerable<T> Within(Prefix prefix)
     {
-        var start = Find(prefix);
+        var start = Locate(prefix, out _);
         if (start is null) yield break;
         var stack = new Stack<Node>();
         stack.Push(start);
@@ -95,12 +154,9 @@ public sealed class PrefixTrie<T> where T : class
     /// <summary>Values at strict supernets of the prefix (shortest first).</summary>
     public IEnumerable<T> Covering(Prefix prefix)
     {
-        var node = _root;
-        for (var d = 0; d < prefix.Length && node is not null; d++)
-        {
+        var (net, len) = (prefix.Network.Value & Mask(prefix.Length), prefix.Length);
+        for (var node = _root; node is not null && node.Length < len && Holds(node, net); node = Bit(net, node.Length) == 0 ? node.Zero : node.One)
             if (node.Value is { } v) yield return v;
-            node = Bit(prefix.Network.Value, d) == 0 ? node.Zero : node.One;
-        }
     }
 
     /// <summary>Every value, in address order.</summary>
@@ -120,12 +176,13 @@ public sealed class PrefixTrie<T> where T : class
         _fullComputed = true;
     }
 
-    // Post-order, recursive: a trie is at most 33 levels deep, and no stack is allocated (tables are built by the
-    // thousand, and an explicit stack's growth was most of a small trie's freeze).
+    // Post-order, recursive: a trie is at most 33 nodes deep, and no stack is allocated (tables are built by the
+    // thousand, and an explicit stack's growth was most of a small trie's freeze). A half of a node's range is full
+    // only through a child exactly one bit longer: a longer child leaves part of that half uncovered.
     private static bool MarkFull(Node n)
     {
-        var zero = n.Zero is not null && MarkFull(n.Zero);
-        var one = n.One is not null && MarkFull(n.One);
+        var zero = n.Zero is not null && MarkFull(n.Zero) && n.Zero.Length == n.Length + 1;
+        var one = n.One is not null && MarkFull(n.One) && n.One.Length == n.Length + 1;
         return n.Full = n.Value is not null || (zero && one);
     }
 
@@ -133,7 +190,8 @@ public sealed class PrefixTrie<T> where T : class
     public bool IsFull(Prefix prefix)
     {
         EnsureFull();
-        return Find(prefix)?.Full ?? false;
+        // A node strictly inside the prefix leaves the rest of the prefix's range uncovered.
+        return Locate(prefix, out var exact) is { } n && exact && n.Full;
     }
 
     /// <summary>True when the prefix's whole range is covered by values strictly inside it (rule B9):
@@ -142,18 +200,23 @@ public sealed class PrefixTrie<T> where T : class
     {
         if (prefix.Length == 32) return false;
         EnsureFull();
-        var n = Find(prefix);
-        return n is { Zero.Full: true, One.Full: true };
+        return Locate(prefix, out var exact) is { } n && exact
+            && n.Zero is { Full: true } z && z.Length == n.Length + 1
+            && n.One is { Full: true } o && o.Length == n.Length + 1;
     }
 
     /// <summary>The outermost values strictly inside the prefix (no value between them and the prefix).</summary>
     public IEnumerable<T> OutermostWithin(Prefix prefix)
     {
-        var start = Find(prefix);
+        var start = Locate(prefix, out var exact);
         if (start is null) yield break;
         var stack = new Stack<Node>();
-        if (start.One is not null) stack.Push(start.One);
-        if (start.Zero is not null) stack.Push(start.Zero);
+        if (!exact) stack.Push(start);   // the first node is already strictly inside
+        else
+        {
+            if (start.One is not null) stack.Push(start.One);
+            if (start.Zero is not null) stack.Push(start.Zero);
+        }
         while (stack.Count > 0)
         {
             var n = stack.Pop();

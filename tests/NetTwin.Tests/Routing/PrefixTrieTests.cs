@@ -61,6 +61,54 @@ public class PrefixTrieTests
         }
     }
 
+    /// <summary>Every query of the path-compressed trie against brute force, asked also of prefixes the set does not
+    /// hold (they fall between nodes, on a compressed edge, or outside every value), with values set twice and in
+    /// random order (a later, shorter prefix is put between a node and its parent).</summary>
+    [Theory]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    public void Every_query_agrees_with_brute_force_for_prefixes_in_and_out_of_the_set(int seed)
+    {
+        var rng = new Random(seed);
+        var prefixes = RandomPrefixes(rng, 200);
+        var trie = new PrefixTrie<Item>();
+        foreach (var p in prefixes) trie.Set(p, new Item(P("0.0.0.0/0")));     // replaced below: Count stays
+        foreach (var p in prefixes.OrderBy(_ => rng.Next())) trie.Set(p, new Item(p));
+        trie.Freeze();
+        Assert.Equal(prefixes.Count, trie.Count);
+        var queries = prefixes.Take(80).Concat(RandomPrefixes(new Random(seed + 100), 120)).Append(P("0.0.0.0/0")).Distinct().ToList();
+        foreach (var q in queries)
+        {
+            var inside = prefixes.Where(q.Contains).ToList();
+            Assert.Equal(prefixes.Contains(q) ? q : null, trie.Get(q)?.Prefix);
+            Assert.Equal(inside.Count > 0, trie.HasAnyWithin(q));
+            Assert.Equal(inside.Order().ToList(), trie.Within(q).Select(x => x.Prefix).ToList());
+            Assert.Equal(prefixes.Where(x => x.Contains(q) && x != q).OrderBy(x => x.Length).ToList(), trie.Covering(q).Select(x => x.Prefix).ToList());
+            Assert.Equal(BruteFull(inside, q), trie.IsFull(q));
+            Assert.Equal(BruteCovered(inside, q), trie.IsCoveredByLonger(q));
+            var strictly = inside.Where(x => x != q).ToList();
+            var outermost = strictly.Where(x => !strictly.Any(y => y != x && y.Contains(x))).Order().ToList();
+            Assert.Equal(outermost, trie.OutermostWithin(q).Select(x => x.Prefix).Order().ToList());
+        }
+        for (var i = 0; i < 2000; i++)
+        {
+            var ip = new Ipv4(((uint)(9 + rng.Next(5)) << 24) | (uint)rng.Next(1 << 24));
+            Assert.Equal(prefixes.Any(p => p.Contains(ip)), trie.HasMatch(ip));
+            Assert.Equal(prefixes.Where(p => p.Contains(ip)).OrderByDescending(p => p.Length).Select(p => (Prefix?)p).FirstOrDefault(), trie.LongestMatch(ip)?.Prefix);
+        }
+        // An empty trie holds nothing, though its root stands for 0.0.0.0/0.
+        var empty = new PrefixTrie<Item>().Freeze();
+        Assert.Null(empty.LongestMatch(Ip("10.0.0.1")));
+        Assert.False(empty.HasMatch(Ip("10.0.0.1")));
+        Assert.False(empty.IsFull(P("0.0.0.0/0")));
+        Assert.False(empty.HasAnyWithin(P("0.0.0.0/0")));
+        Assert.Empty(empty.All());
+    }
+
+    private static bool BruteFull(List<Prefix> all, Prefix q) =>
+        all.Contains(q) || (q.Length < 32 && all.Any(x => q.Contains(x) && x != q) && PrefixTrie<Item>.Halves(q) is var (lo, hi) && BruteFull(all, lo) && BruteFull(all, hi));
+
     [Fact]
     public void Longest_match_with_a_filter_skips_rejected_values()
     {
