@@ -189,7 +189,10 @@ public static class FlowDiff
     {
         var (bt, at) = (fb.Topology, fa.Topology);
         // What does not depend on the pair is resolved once per side: each interval's target, each source's endpoint.
-        var needed = chosen.SelectMany(c => c).Distinct().Order().ToList();
+        var marked = new bool[intervals.Count];
+        foreach (var c in chosen) foreach (var i in c) marked[i] = true;
+        var needed = new List<int>();
+        for (var i = 0; i < marked.Length; i++) if (marked[i]) needed.Add(i);
         var tb = Targets(bt, intervals, needed);
         var ta = sameTargets ? tb : Targets(at, intervals, needed);
         var used = Enumerable.Range(0, sources.Count).Where(i => chosen[i].Count > 0).ToList();
@@ -197,6 +200,7 @@ public static class FlowDiff
         // Changed classes, grouped by source, destination and both verdicts; intervals merged where contiguous. Sources
         // are in ordinal order, so each source is grouped and sorted on its own and the lists are joined in source order.
         var perSource = new List<FlowChange>[used.Count];
+        var labels = new Labels();
         if (sweep)
         {
             // Each source is swept on both sides, its classes together, over tables built beforehand, and its changes
@@ -212,7 +216,7 @@ public static class FlowDiff
                 var si = used[u];
                 var before = Swept(fb, sb, fromBefore[si], tb, chosen[si], intervals, protocol, port);
                 var after = Swept(fa, sa, fromAfter[si], ta, chosen[si], intervals, protocol, port);
-                perSource[u] = Changes(sources[si], chosen[si], intervals, k => (before[k], after[k]));
+                perSource[u] = Changes(sources[si], chosen[si], intervals, k => (before[k], after[k]), labels);
             });
         }
         else
@@ -228,7 +232,7 @@ public static class FlowDiff
                 var lo = intervals[ii].Lo;
                 rows[i] = (Run(fb, fromBefore[si], tb[ii], lo, protocol, port), Run(fa, fromAfter[si], ta[ii], lo, protocol, port));
             });
-            Parallel.For(0, used.Count, u => perSource[u] = Changes(sources[used[u]], chosen[used[u]], intervals, k => rows[firsts[u] + k]));
+            Parallel.For(0, used.Count, u => perSource[u] = Changes(sources[used[u]], chosen[used[u]], intervals, k => rows[firsts[u] + k], labels));
         }
         return [.. perSource.SelectMany(l => l)];
     }
@@ -236,7 +240,7 @@ public static class FlowDiff
     /// <summary>One source's flow changes: its classes (<paramref name="classes"/>, ascending, with their verdicts on both
     /// sides) whose verdicts differ, grouped by both verdicts, adjacent intervals merged; by destination, then range.</summary>
     private static List<FlowChange> Changes(string source, IReadOnlyList<int> classes, List<(ulong Lo, ulong Hi)> intervals,
-        Func<int, (Verdict? Before, Verdict? After)> verdicts)
+        Func<int, (Verdict? Before, Verdict? After)> verdicts, Labels labels)
     {
         var groups = new Dictionary<(Verdict?, Verdict?), (Verdict? B, Verdict? A, List<(ulong Lo, ulong Hi)> Ranges)>(PairKey.Instance);
         var order = new List<(Verdict?, Verdict?)>();
@@ -252,9 +256,9 @@ public static class FlowDiff
         }
         var changes = order.Select(k => groups[k]).Select(g => new FlowChange(source,
                 g.A?.To ?? g.B!.To,
-                [.. g.Ranges.Select(r => Range(r.Lo, r.Hi))],
+                [.. g.Ranges.Select(labels.Range)],
                 g.B is null ? "added" : g.A is null ? "removed" : g.B.Disposition != g.A.Disposition ? "disposition" : g.B.Path.SequenceEqual(g.A.Path) ? "reply path" : "path",
-                g.B?.Text ?? "(no such source)", g.A?.Text ?? "(no such source)", g.B?.Path ?? [], g.A?.Path ?? []))
+                labels.Text(g.B), labels.Text(g.A), g.B?.Path ?? [], g.A?.Path ?? []))
             .ToList();
         if (changes.Count < 2) return changes;
         // By destination, then first range (ordinal), ties in the order found: a stable sort, without LINQ's ordering
@@ -268,6 +272,22 @@ public static class FlowDiff
             return c != 0 ? c : x.CompareTo(y);
         });
         return [.. at.Select(i => changes[i])];
+    }
+
+    /// <summary>The texts of one diff's changes, each made once: a range (the spoke's intervals appear in the changes of
+    /// 10,000 sources) and a verdict's text (a few dispositions, devices and asymmetries).</summary>
+    private sealed class Labels
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<(ulong, ulong), string> _ranges = new();
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string, bool), string> _texts = new();
+
+        public string Range((ulong Lo, ulong Hi) r) =>
+            _ranges.TryGetValue(r, out var s) ? s : _ranges.GetOrAdd(r, static k => FlowDiff.Range(k.Item1, k.Item2));
+
+        public string Text(Verdict? v) =>
+            v is null ? "(no such source)"
+            : _texts.TryGetValue((v.Disposition, v.At, v.Asymmetric), out var s) ? s
+            : _texts.GetOrAdd((v.Disposition, v.At, v.Asymmetric), static (_, x) => x.Text, v);
     }
 
     /// <summary>A source's changed classes group by both verdicts (destination, text, path and reply path), compared
