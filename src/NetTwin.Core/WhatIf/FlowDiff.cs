@@ -196,7 +196,9 @@ public static class FlowDiff
         var tb = Targets(bt, intervals, needed);
         var ta = sameTargets ? tb : Targets(at, intervals, needed);
         var used = Enumerable.Range(0, sources.Count).Where(i => chosen[i].Count > 0).ToList();
-        var (fromBefore, fromAfter) = (SourceEndpoints(bt, sources, used), SourceEndpoints(at, sources, used));
+        // Sources resolve from the same parts as targets (subnets and their NICs): unchanged, they resolve alike.
+        var fromBefore = SourceEndpoints(bt, sources, used);
+        var fromAfter = sameTargets ? fromBefore : SourceEndpoints(at, sources, used);
         // Changed classes, grouped by source, destination and both verdicts; intervals merged where contiguous. Sources
         // are in ordinal order, so each source is grouped and sorted on its own and the lists are joined in source order.
         var perSource = new List<FlowChange>[used.Count];
