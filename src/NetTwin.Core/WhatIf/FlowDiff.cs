@@ -294,8 +294,8 @@ public static class FlowDiff
 
     /// <summary>A source's changed classes group by both verdicts (destination, text, path and reply path), compared
     /// as they are, not as joined text (300,000 changed classes on the largest estate's peering what-if). The hash
-    /// reads a few characters of the names, not all of them: equal verdicts hash alike, and the few that collide are
-    /// told apart by the comparison.</summary>
+    /// reads the destination in full and a few characters of the other names: equal verdicts hash alike, and the few
+    /// that collide are told apart by the comparison.</summary>
     private sealed class PairKey : IEqualityComparer<(Verdict? B, Verdict? A)>
     {
         public static readonly PairKey Instance = new();
@@ -307,8 +307,10 @@ public static class FlowDiff
         private static bool Same(Verdict? p, Verdict? q) =>
             ReferenceEquals(p, q) || (p is null ? q is null : q is not null && p.To == q.To && p.SameAs(q));
 
+        // The destination is hashed in full: the names of a spoke's subnets differ in the middle ("spoke-0002/web",
+        // "spoke-0003/web"), where a few characters' hash put a wide row's thousands of groups in one bucket.
         private static int Hash(Verdict? v) =>
-            v is null ? 0 : HashCode.Combine(Cheap(v.To), Cheap(v.Disposition), Cheap(v.At), v.Path.Count, v.ReplyPath.Count, v.Asymmetric);
+            v is null ? 0 : HashCode.Combine(v.To.GetHashCode(StringComparison.Ordinal), Cheap(v.Disposition), Cheap(v.At), v.Path.Count, v.ReplyPath.Count, v.Asymmetric);
 
         private static int Cheap(string s) => s.Length == 0 ? 0 : HashCode.Combine(s.Length, s[^1], s[s.Length / 2], s.Length > 2 ? s[^3] : '\0');
     }
