@@ -244,24 +244,29 @@ public static class FlowDiff
     private static List<FlowChange> Changes(string source, IReadOnlyList<int> classes, List<(ulong Lo, ulong Hi)> intervals,
         Func<int, (Verdict? Before, Verdict? After)> verdicts, Labels labels)
     {
-        var groups = new Dictionary<(Verdict?, Verdict?), (Verdict? B, Verdict? A, List<(ulong Lo, ulong Hi)> Ranges)>(PairKey.Instance);
-        var order = new List<(Verdict?, Verdict?)>();
+        // Groups in the order found, found again by both verdicts (a wide row has thousands: sized for them at once).
+        var index = new Dictionary<(Verdict?, Verdict?), int>(Math.Min(classes.Count, 4096), PairKey.Instance);
+        var groups = new List<(Verdict? B, Verdict? A, List<(ulong Lo, ulong Hi)> Ranges)>();
         for (var k = 0; k < classes.Count; k++)
         {
             var (b, a) = verdicts(k);
             if (b is null && a is null) continue;
             if (b is not null && a is not null && b.SameAs(a)) continue;
             var (lo, hi) = intervals[classes[k]];
-            if (!groups.TryGetValue((b, a), out var g)) { groups[(b, a)] = g = (b, a, []); order.Add((b, a)); }
-            if (g.Ranges.Count > 0 && g.Ranges[^1].Hi + 1 == lo) g.Ranges[^1] = (g.Ranges[^1].Lo, hi);
-            else g.Ranges.Add((lo, hi));
+            if (!index.TryGetValue((b, a), out var gi)) { index[(b, a)] = gi = groups.Count; groups.Add((b, a, [])); }
+            var ranges = groups[gi].Ranges;
+            if (ranges.Count > 0 && ranges[^1].Hi + 1 == lo) ranges[^1] = (ranges[^1].Lo, hi);
+            else ranges.Add((lo, hi));
         }
-        var changes = order.Select(k => groups[k]).Select(g => new FlowChange(source,
-                g.A?.To ?? g.B!.To,
-                [.. g.Ranges.Select(labels.Range)],
+        var changes = new List<FlowChange>(groups.Count);
+        foreach (var g in groups)
+        {
+            var destinations = new string[g.Ranges.Count];
+            for (var r = 0; r < destinations.Length; r++) destinations[r] = labels.Range(g.Ranges[r]);
+            changes.Add(new FlowChange(source, g.A?.To ?? g.B!.To, destinations,
                 g.B is null ? "added" : g.A is null ? "removed" : g.B.Disposition != g.A.Disposition ? "disposition" : g.B.Path.SequenceEqual(g.A.Path) ? "reply path" : "path",
-                labels.Text(g.B), labels.Text(g.A), g.B?.Path ?? [], g.A?.Path ?? []))
-            .ToList();
+                labels.Text(g.B), labels.Text(g.A), g.B?.Path ?? [], g.A?.Path ?? []));
+        }
         if (changes.Count < 2) return changes;
         // By destination, then first range (ordinal), ties in the order found: a stable sort, without LINQ's ordering
         // machinery for each of 10,000 sources.
@@ -281,7 +286,18 @@ public static class FlowDiff
     private sealed class Labels
     {
         private readonly System.Collections.Concurrent.ConcurrentDictionary<(ulong, ulong), string> _ranges = new();
-        private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string, bool), string> _texts = new();
+        // Keyed by the strings themselves (a disposition is one string per combination, a device's name its model's):
+        // two equal strings that are not one object only make a second entry.
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string, bool), string> _texts = new(SameStrings.Instance);
+
+        private sealed class SameStrings : IEqualityComparer<(string, string, bool)>
+        {
+            public static readonly SameStrings Instance = new();
+            public bool Equals((string, string, bool) x, (string, string, bool) y) =>
+                ReferenceEquals(x.Item1, y.Item1) && ReferenceEquals(x.Item2, y.Item2) && x.Item3 == y.Item3;
+            public int GetHashCode((string, string, bool) k) =>
+                HashCode.Combine(RuntimeHelpers.GetHashCode(k.Item1), RuntimeHelpers.GetHashCode(k.Item2), k.Item3);
+        }
 
         public string Range((ulong Lo, ulong Hi) r) =>
             _ranges.TryGetValue(r, out var s) ? s : _ranges.GetOrAdd(r, static k => FlowDiff.Range(k.Item1, k.Item2));
