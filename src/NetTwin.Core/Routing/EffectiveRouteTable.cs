@@ -186,7 +186,7 @@ public sealed class EffectiveRouteTable
 
     /// <summary>The addresses the VirtualNetwork service tag stands for in the NSGs of this table's subnets (rule G4):
     /// the table's routes that are VnetLocal, peering, gateway or User, whatever their state. Only the few Default
-    /// routes are the table's own (a hub's are its 1,000 peerings): its user routes are its layer's and its gateway
+    /// routes are the table's own (a hub's are its peerings, hundreds of them): its user routes are its layer's and its gateway
     /// routes the hub's set (every one of them VirtualNetworkGateway; those rule B3 hides lie inside a VnetLocal or
     /// peering route, so counting them changes nothing). Made on first use, without a lock (two threads may both make
     /// it; they make the same), and kept with the table, so every forwarder over it shares it.</summary>

@@ -37,7 +37,7 @@ internal sealed class UserRouteLayer
 
     /// <summary>Rule B2 for a Default route whose prefix <paramref name="winner"/> (a user route of this layer or one
     /// of its gateway routes) also has: the defeat every table over this layer records, made once (10,000 tables share
-    /// 800 layers on the largest generated estate).</summary>
+    /// 200 layers on the largest generated estate).</summary>
     public RouteDefeat SamePrefixDefeat(EffectiveRoute winner) =>
         _samePrefixDefeats.TryGetValue(winner, out var d) ? d
             : _samePrefixDefeats.GetOrAdd(winner, static w => new RouteDefeat("B2",
