@@ -342,7 +342,7 @@ internal sealed class ClassSweep
 
     private string GatewayConnection(string?[] memo, GatewayRouteSet set, string gateway, int j)
     {
-        return memo[j] ??= _f.GatewayRouteFor(set, gateway, _addr[j]) is { } route ? ViaConnection(route) ?? "" : "";
+        return memo[j] ??= set.RouteOf(gateway, _addr[j]) is { } route ? ViaConnection(route) ?? "" : "";
     }
 
     /// <summary>Who owns a circuit's edge's best path for a class (Walk.CircuitOut): 1 nobody / no path, 2 a router, 3 a

@@ -15,7 +15,6 @@ public sealed class Forwarder
     /// <summary>The source port NetTwin gives a request (the first ephemeral port).</summary>
     public const int EphemeralPort = 49152;
 
-    private readonly ConcurrentDictionary<string, Func<Ipv4, bool>> _vnetTags = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DeviceRoutingTable?> _deviceTables = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, PrefixTrie<BgpRibEntry>> _ribs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, BgpSpeaker[]> _edges = new(StringComparer.Ordinal);
@@ -83,14 +82,7 @@ public sealed class Forwarder
 
     /// <summary>The VirtualNetwork service tag of a subnet (G4): its effective route table's, shared by every subnet
     /// holding that table.</summary>
-    internal Func<Ipv4, bool> VirtualNetworkTag(string subnet) =>
-        _vnetTags.TryGetValue(subnet, out var tag) ? tag
-            : _vnetTags.GetOrAdd(subnet, s => NsgEvaluation.VirtualNetworkTag(Routing.EffectiveRoutes(s)));
-
-    /// <summary>The route a gateway uses for a destination: the longest prefix among the routes of the hub's set that
-    /// are this gateway's, including those another gateway's route beat for the same prefix (B5); at equal prefix
-    /// the first in the set's order.</summary>
-    internal GatewayRoute? GatewayRouteFor(GatewayRouteSet set, string gateway, Ipv4 destination) => set.RouteOf(gateway, destination);
+    internal Func<Ipv4, bool> VirtualNetworkTag(string subnet) => NsgEvaluation.VirtualNetworkTag(Routing.EffectiveRoutes(subnet));
 
     internal DeviceRoutingTable? DeviceTable(string device) => _deviceTables.GetOrAdd(device, d => Routing.Bgp.DeviceRoutes(d));
 

@@ -595,7 +595,7 @@ internal sealed class Walk
         if (!Visit("gateway", g.Name)) return;
         Pass(g.Name);
         var set = _f.Routing.GatewayRoutes(g.VirtualNetwork);
-        var route = set is null ? null : _f.GatewayRouteFor(set, g.Name, Dst);
+        var route = set is null ? null : set.RouteOf(g.Name, Dst);
         if (route is null)
         {
             End(Disposition.NoRoute, g.Name, $"{g.Name} holds no route for {Dst}");

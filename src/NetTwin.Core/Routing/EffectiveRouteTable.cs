@@ -243,13 +243,13 @@ public sealed class EffectiveRouteTable
     /// Rule B3, the only exception to longest prefix match, is already applied: gateway routes equal to or
     /// inside a VnetLocal or peering prefix are not in the table. Null means no route: the packet is dropped.</summary>
     public EffectiveRoute? Lookup(Ipv4 destination) =>
-        Combine(_annotations.Value, _annotations.Value.DefaultTrie.LongestMatch(destination), _layer.Lookup(destination, Accept));
+        Combine(listed: true, _annotations.Value.DefaultTrie.LongestMatch(destination), _layer.Lookup(destination, Accept));
 
     /// <summary><see cref="Lookup"/> for forwarding: the same route, but as the table holds it before this table's
     /// annotations (B9's shadow over its own routes, A8's note), which no forwarding decision reads. The matrix and
     /// the flow diff look up this way, so a table they only forward through is never annotated.</summary>
     internal EffectiveRoute? Forward(Ipv4 destination) =>
-        Combine(null, _plainTrie.LongestMatch(destination), _layer.Lookup(destination, Accept));
+        Combine(listed: false, _plainTrie.LongestMatch(destination), _layer.Lookup(destination, Accept));
 
     private Func<GatewayRouteSet.Entry, bool>? _accept;
 
@@ -265,15 +265,15 @@ public sealed class EffectiveRouteTable
         (EffectiveRoute Route, int GatewayIndex)? l;
         if (_hidden.Length > 0) l = _layer.Lookup(destination, Accept);
         else if (!layerAnswers.TryGetValue(_layer, out l)) layerAnswers[_layer] = l = _layer.Lookup(destination, _layer.Active);
-        return Combine(null, _plainTrie.LongestMatch(destination), l);
+        return Combine(listed: false, _plainTrie.LongestMatch(destination), l);
     }
 
-    // The longer of the table's Default route and the layer's answer; with annotations, the listed version of it.
-    private EffectiveRoute? Combine(Annotations? a, EffectiveRoute? d, (EffectiveRoute Route, int GatewayIndex)? l)
+    // The longer of the table's Default route and the layer's answer; when listed, its listed version (B9, A8).
+    private EffectiveRoute? Combine(bool listed, EffectiveRoute? d, (EffectiveRoute Route, int GatewayIndex)? l)
     {
         if (l is not { } hit) return d;
         if (d is not null && d.AddressPrefix.Length >= hit.Route.AddressPrefix.Length) return d;
-        if (a is null) return hit.Route;
+        if (!listed) return hit.Route;
         if (hit.GatewayIndex >= 0) return Gateway(hit.GatewayIndex);
         return User(_layer.UserIndexOf(hit.Route.AddressPrefix));
     }

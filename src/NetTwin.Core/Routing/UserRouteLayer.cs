@@ -54,7 +54,6 @@ internal sealed class UserRouteLayer
                 DefaultToDevice!);
 
     private readonly ConcurrentDictionary<Prefix, bool> _fullMemo = new();
-    private readonly ConcurrentDictionary<Ipv4, EffectiveRoute?> _lookupCache = new();
 
     public UserRouteLayer(RouteTable? table, GatewayRouteSet? gateways, GatewayRouteSet? serving, ServiceTagSet? tags = null)
     {
@@ -247,17 +246,17 @@ internal sealed class UserRouteLayer
     private (int, Ipv4, EffectiveRoute)[] FindExpressRouteNextHops()
     {
         var found = new List<(int, Ipv4, EffectiveRoute)>();
+        var routeTo = new Dictionary<Ipv4, EffectiveRoute?>();   // many appliance routes share a next hop
         for (var i = 0; i < PlainUsers.Length; i++)
-            if (PlainUsers[i] is { NextHopType: NextHopType.VirtualAppliance, NextHopIpAddress: [var nh] }
-                && CachedLookup(nh) is { } via && IsExpressRoute(via))
-                found.Add((i, nh, via));
+        {
+            if (PlainUsers[i] is not { NextHopType: NextHopType.VirtualAppliance, NextHopIpAddress: [var nh] }) continue;
+            if (!routeTo.TryGetValue(nh, out var via)) routeTo[nh] = via = Lookup(nh, Active)?.Route;
+            if (via is not null && IsExpressRoute(via)) found.Add((i, nh, via));
+        }
         return [.. found];
     }
 
-    /// <summary>The layer's longest match for an address, cached (used for rule A8 on appliance next hops).</summary>
-    public EffectiveRoute? CachedLookup(Ipv4 destination) => _lookupCache.GetOrAdd(destination, d => Lookup(d, Active)?.Route);
-
-    public bool IsExpressRoute(EffectiveRoute r) =>
+    private bool IsExpressRoute(EffectiveRoute r) =>
         Gateways is not null && r.Source == RouteSource.VirtualNetworkGateway && Gateways.IndexOf.TryGetValue(r.AddressPrefix, out var i)
         && Gateways.Routes[i].GatewayType == GatewayType.ExpressRoute;
 
