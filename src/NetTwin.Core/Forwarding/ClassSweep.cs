@@ -27,11 +27,19 @@ internal sealed class ClassSweep
     private readonly int _sourcePort;
     private readonly int _port;
 
+    /// <summary>For a dual sweep: the peerings whose allowForwardedTraffic the other estate sets otherwise (by
+    /// reference, this forwarder's), with its value; null for a sweep of one estate.</summary>
+    private readonly IReadOnlyDictionary<VirtualNetworkPeering, bool>? _afterForwardedTraffic;
+
     /// <param name="f">The forwarder (its caches are shared with the fallback traces).</param>
     /// <param name="addresses">The representative address of each class, by class index.</param>
-    public ClassSweep(Forwarder f, Ipv4[] addresses, TransportProtocol protocol, int port)
+    /// <param name="afterForwardedTraffic">For <see cref="Rows"/>: the estate to compare with is this one with these
+    /// peerings' allowForwardedTraffic set to the values given (rule C2; nothing else differs).</param>
+    public ClassSweep(Forwarder f, Ipv4[] addresses, TransportProtocol protocol, int port,
+        IReadOnlyDictionary<VirtualNetworkPeering, bool>? afterForwardedTraffic = null)
     {
         _f = f;
+        _afterForwardedTraffic = afterForwardedTraffic;
         _addr = addresses;
         var icmp = protocol == TransportProtocol.Icmp;
         _protocol = protocol == TransportProtocol.Any ? TransportProtocol.Tcp : protocol;
@@ -73,11 +81,17 @@ internal sealed class ClassSweep
         }
     }
 
+    /// <summary>Which estate a group's results hold for in a dual sweep (<see cref="Rows"/>): both, until a step reads
+    /// what differs between them and they part.</summary>
+    internal enum World : byte { Both, Before, After }
+
     /// <summary>What a walk carried so far (Walk's devices, stateful devices and visited places), shared by the classes
     /// of a group; immutable, so a split group's parts share it.</summary>
     internal sealed class State(Cons<string>? devices, Cons<string>? stateful, Cons<(string, string)>? seen, int visits,
-        HashSet<(string Nsg, string Kind, string Name)> nsgs)
+        HashSet<(string Nsg, string Kind, string Name)> nsgs, World world = World.Both)
     {
+        /// <summary>The estates the group walks in (a dual sweep's; Both in any other).</summary>
+        public World World { get; } = world;
         public Cons<string>? Devices { get; } = devices;
         public Cons<string>? Stateful { get; } = stateful;
         public Cons<(string Kind, string Node)>? Seen { get; } = seen;
@@ -86,11 +100,13 @@ internal sealed class ClassSweep
         /// walk first splits, then only read; one set per source.</summary>
         public HashSet<(string Nsg, string Kind, string Name)> Nsgs { get; } = nsgs;
 
-        public static State Start(HashSet<(string, string, string)> nsgs) => new(null, null, null, 0, nsgs);
+        public static State Start(HashSet<(string, string, string)> nsgs, World world = World.Both) => new(null, null, null, 0, nsgs, world);
 
-        public State Pass(string? node) => string.IsNullOrEmpty(node) ? this : new(new(node, Devices), Stateful, Seen, Visits, Nsgs);
-        public State WithStateful(string device) => new(Devices, new(device, Stateful), Seen, Visits, Nsgs);
-        public State Visit(string kind, string node) => new(Devices, Stateful, new((kind, node), Seen), Visits + 1, Nsgs);
+        public State Pass(string? node) => string.IsNullOrEmpty(node) ? this : new(new(node, Devices), Stateful, Seen, Visits, Nsgs, World);
+        public State WithStateful(string device) => new(Devices, new(device, Stateful), Seen, Visits, Nsgs, World);
+        public State Visit(string kind, string node) => new(Devices, Stateful, new((kind, node), Seen), Visits + 1, Nsgs, World);
+        /// <summary>The same walk, in one of the two estates only.</summary>
+        public State In(World world) => new(Devices, Stateful, Seen, Visits, Nsgs, world);
         public bool HasSeen(string kind, string node) => Cons<(string, string)>.Contains(Seen, (kind, node));
 
         private string[]? _deviceArray, _stateful;
@@ -207,17 +223,37 @@ internal sealed class ClassSweep
         }
     }
 
-    [ThreadStatic] private static RowResult? t_row;
+    [ThreadStatic] private static RowResult? t_row, t_after;
 
     /// <summary>The verdicts of <paramref name="source"/> (resolved as <see cref="Endpoints.Resolve"/> does) towards the
     /// classes <paramref name="classes"/>; classes marked <see cref="RowResult.Fallback"/> are left to the caller.</summary>
-    public RowResult Row(Endpoint source, List<int> classes)
+    public RowResult Row(Endpoint source, List<int> classes) => Sweep(source, classes, dual: false).Before;
+
+    /// <summary>A dual sweep: the row of this estate and the row of the estate the sweep was made to compare with
+    /// (this one with other peerings' allowForwardedTraffic), in one pass. The classes go together while what they
+    /// read is the same in both estates, and part where a class crosses one of those peerings and rule C2 decides
+    /// otherwise; each part then goes on in its estate alone. Classes whose walks never part share their results'
+    /// states in both rows.</summary>
+    public (RowResult Before, RowResult After) Rows(Endpoint source, List<int> classes)
     {
-        // One row's arrays per thread, reused (the caller reads a row before it asks for the next).
+        if (_afterForwardedTraffic is null) throw new InvalidOperationException("a dual sweep needs the other estate's peering flags");
+        var (before, after) = Sweep(source, classes, dual: true);
+        return (before, after!);
+    }
+
+    private (RowResult Before, RowResult? After) Sweep(Endpoint source, List<int> classes, bool dual)
+    {
+        // One row's arrays per thread (two for a dual sweep), reused (the caller reads a row before it asks for the next).
         var row = t_row is { } reuse && reuse.Disposition.Length == _addr.Length ? reuse : t_row = new RowResult(_addr.Length);
         row.Clear(classes);
+        RowResult? after = null;
+        if (dual)
+        {
+            after = t_after is { } reuse2 && reuse2.Disposition.Length == _addr.Length ? reuse2 : t_after = new RowResult(_addr.Length);
+            after.Clear(classes);
+        }
         var sourceSubnet = source.Kind == EndpointKind.Nic ? T.NetworkInterface(source.Node)?.Subnet ?? "" : source.Node;
-        var run = new Run(this, row, source.Address, sourceSubnet);
+        var run = new Run(this, row, after, source.Address, sourceSubnet);
         var st = State.Start([]);
         switch (source.Kind)
         {
@@ -229,7 +265,7 @@ internal sealed class ClassSweep
                     var platform = new List<int>();
                     var rest = new List<int>(classes.Count);
                     foreach (var j in classes) (Array.IndexOf(PlatformAddresses, _addr[j]) >= 0 ? platform : rest).Add(j);
-                    run.Fallback(platform);
+                    run.Fallback(st, platform);
                     rest = run.RequestNsg(st, rest, nic.NetworkSecurityGroup, SecurityRuleDirection.Outbound, subnet.Id, "NIC", nic.Name);
                     rest = run.RequestNsg(st, rest, subnet.NetworkSecurityGroup, SecurityRuleDirection.Outbound, subnet.Id, "subnet", subnet.Id);
                     run.RequestRoute(st, rest, subnet, null);
@@ -244,11 +280,11 @@ internal sealed class ClassSweep
                     break;
                 }
             default:
-                run.Fallback(classes);
+                run.Fallback(st, classes);
                 break;
         }
         run.Replies(classes);
-        return row;
+        return (row, after);
     }
 
     /// <summary>What a route does with a packet, all that the walk reads of it: routes alike in this take their
@@ -380,7 +416,10 @@ internal sealed class ClassSweep
     }
 
     /// <summary>One source's sweep: the request over the classes, then the replies grouped by where they start.</summary>
-    private sealed class Run(ClassSweep sweep, RowResult row, Ipv4 source, string sourceSubnet)
+    /// <remarks>A dual sweep (<paramref name="after"/> given) writes a group's results to the rows of the estates its
+    /// state walks in (<see cref="State.World"/>), and reads a class's request from the row of its reply's estate
+    /// (the before row for both: their requests are one).</remarks>
+    private sealed class Run(ClassSweep sweep, RowResult row, RowResult? after, Ipv4 source, string sourceSubnet)
     {
         private readonly Forwarder _f = sweep._f;
         private Topology T => _f.Topology;
@@ -389,28 +428,58 @@ internal sealed class ClassSweep
         private Flow RequestFlow(int j) => new(source, A(j), sweep._protocol, sweep._sourcePort, sweep._port);
         private Flow ReplyFlow(int j) => new(A(j), source, sweep._protocol, sweep._port, sweep._sourcePort);
 
-        public void Fallback(List<int> classes)
+        /// <summary>The row a state's classes read (the before row unless the state walks in the after estate alone).</summary>
+        private RowResult Read(State st) => st.World == World.After ? after! : row;
+
+        /// <summary>The rows a state's results go to: the before row unless it walks in the after estate alone, the
+        /// after row (a dual sweep) unless it walks in the before estate alone.</summary>
+        private RowResult? First(State st) => st.World == World.After ? null : row;
+        private RowResult? Second(State st) => after is null || st.World == World.Before ? null : after;
+
+        public void Fallback(State st, List<int> classes)
         {
-            foreach (var j in classes) row.Fallback[j] = true;
+            if (First(st) is { } r1) foreach (var j in classes) r1.Fallback[j] = true;
+            if (Second(st) is { } r2) foreach (var j in classes) r2.Fallback[j] = true;
+        }
+
+        private void Fallback(State st, int j)
+        {
+            if (First(st) is { } r1) r1.Fallback[j] = true;
+            if (Second(st) is { } r2) r2.Fallback[j] = true;
         }
 
         /// <summary>Ends the request of <paramref name="classes"/> with the state it carries.</summary>
         private void End(State st, List<int> classes, Disposition d, ReplyFrom reply = ReplyFrom.None, string? circuit = null)
         {
-            foreach (var j in classes)
+            if (First(st) is { } r1) End(r1, st, classes, d, reply, circuit);
+            if (Second(st) is { } r2) End(r2, st, classes, d, reply, circuit);
+
+            static void End(RowResult row, State st, List<int> classes, Disposition d, ReplyFrom reply, string? circuit)
             {
-                row.Disposition[j] = d;
-                row.Request[j] = st;
-                row.Reply[j] = reply;
-                row.ReplyCircuit[j] = circuit;
+                foreach (var j in classes)
+                {
+                    row.Disposition[j] = d;
+                    row.Request[j] = st;
+                    row.Reply[j] = reply;
+                    row.ReplyCircuit[j] = circuit;
+                }
             }
         }
+
+        /// <summary>The C2 decision of a crossing into the VNet of <paramref name="reverse"/> in a state's estate, and
+        /// whether the two estates decide it otherwise (a group in both must then part).</summary>
+        private bool ForwardedTrafficAllowed(VirtualNetworkPeering reverse, World world) =>
+            world == World.After && sweep._afterForwardedTraffic!.TryGetValue(reverse, out var allowed) ? allowed : reverse.AllowForwardedTraffic;
+
+        private bool Parts(State st, VirtualNetworkPeering? peering) =>
+            after is not null && st.World == World.Both && peering is not null && T.ReversePeering(peering) is { } reverse
+            && sweep._afterForwardedTraffic!.TryGetValue(reverse, out var allowed) && allowed != reverse.AllowForwardedTraffic;
 
         /// <summary>Walk.Visit: the state with the place, or null when the classes ended (a loop) or were left to Walk
         /// (too many places).</summary>
         private State? Visit(State st, List<int> classes, string kind, string node)
         {
-            if (st.Visits >= MaxVisits) { Fallback(classes); return null; }
+            if (st.Visits >= MaxVisits) { Fallback(st, classes); return null; }
             if (st.HasSeen(kind, node)) { End(st, classes, Disposition.Loop); return null; }
             return st.Visit(kind, node);
         }
@@ -516,7 +585,7 @@ internal sealed class ClassSweep
                         break;
                     case NextHopType.Internet:
                         // A private destination is dropped; the internet itself is Walk's (SNAT, its reply).
-                        Fallback([.. g.Where(j => NsgEvaluation.IsInternet(A(j)))]);
+                        Fallback(st, [.. g.Where(j => NsgEvaluation.IsInternet(A(j)))]);
                         End(st, [.. g.Where(j => !NsgEvaluation.IsInternet(A(j)))], Disposition.NoRoute);
                         break;
                     case NextHopType.None:
@@ -535,7 +604,7 @@ internal sealed class ClassSweep
                             break;
                         }
                     default:
-                        Fallback(g);
+                        Fallback(st, g);
                         break;
                 }
             }
@@ -547,13 +616,14 @@ internal sealed class ClassSweep
             var none = new List<int>();
             var denied = new List<int>();
             var delivered = new List<int>(classes.Count);
+            var (r1, r2) = (First(st), Second(st));
             foreach (var j in classes)
             {
                 var landing = sweep.LandingIn(vnet, j);
                 if (landing.Subnet is not { } s) { none.Add(j); continue; }
-                if (landing.Firewall) { row.Fallback[j] = true; continue; }
-                row.DestinationSubnet[j] = s;
-                row.Landing[j] = landing;
+                if (landing.Firewall) { Fallback(st, j); continue; }
+                if (r1 is not null) { r1.DestinationSubnet[j] = s; r1.Landing[j] = landing; }
+                if (r2 is not null) { r2.DestinationSubnet[j] = s; r2.Landing[j] = landing; }
                 var nic = landing.Nic;
                 if ((landing.SubnetNsg is { } sn && !NsgEvaluation.Evaluate(sn, SecurityRuleDirection.Inbound, RequestFlow(j), landing.Tag!, T.ServiceTags).Allowed)
                     || (landing.NicNsg is { } nn && !NsgEvaluation.Evaluate(nn, SecurityRuleDirection.Inbound, RequestFlow(j), landing.Tag!, T.ServiceTags).Allowed))
@@ -561,7 +631,8 @@ internal sealed class ClassSweep
                     denied.Add(j);
                     continue;
                 }
-                row.DestinationNic[j] = nic;
+                if (r1 is not null) r1.DestinationNic[j] = nic;
+                if (r2 is not null) r2.DestinationNic[j] = nic;
                 delivered.Add(j);
             }
             End(st, none, Disposition.NoRoute);
@@ -577,15 +648,27 @@ internal sealed class ClassSweep
             foreach (var (peering, g) in Split(classes, j => sweep.PeeringFor(peerings, localVnet, j), ReferenceEqualityComparer.Instance))
             {
                 var p = peering as VirtualNetworkPeering;
-                if (Crossing(local, p, senderGateway, source, out var end) is not { } remote) { End(st, g, end); continue; }
-                RequestDeliverIn(st.Pass(p!.Name), g, remote);
+                if (Parts(st, p)
+                    && (Crossing(local, p, senderGateway, source, out var e1, world: World.Before) is null) != (Crossing(local, p, senderGateway, source, out var e2, world: World.After) is null))
+                {
+                    // Rule C2 decides otherwise in the two estates: the group goes on in each alone.
+                    Cross(st.In(World.Before), g, p);
+                    Cross(st.In(World.After), g, p);
+                }
+                else Cross(st, g, p);
+            }
+
+            void Cross(State st, List<int> g, VirtualNetworkPeering? p)
+            {
+                if (Crossing(local, p, senderGateway, source, out var end, world: st.World) is not { } remote) End(st, g, end);
+                else RequestDeliverIn(st.Pass(p!.Name), g, remote);
             }
         }
 
         /// <summary>Rules C1, C2 and C10 of Walk.CrossPeering for one source address: the remote VNet, or null and how
         /// the walk ends.</summary>
         private VirtualNetwork? Crossing(VirtualNetwork local, VirtualNetworkPeering? peering, string? senderGateway, Ipv4 src, out Disposition end,
-            bool? sourceInLocal = null)
+            bool? sourceInLocal = null, World world = World.Both)
         {
             end = Disposition.NoRoute;
             if (peering is null || T.VirtualNetwork(peering.RemoteVirtualNetwork) is not { } remote) return null;
@@ -593,7 +676,7 @@ internal sealed class ClassSweep
             if (reverse is null || !peering.AllowVirtualNetworkAccess || !reverse.AllowVirtualNetworkAccess) return null;
             var fromServingGateway = senderGateway is { } gname && T.VirtualNetworkGateway(gname)?.VirtualNetwork == local.Name
                                      && _f.Routing.Transit.HubOf(remote.Name) == local.Name;
-            if (!reverse.AllowForwardedTraffic && !(sourceInLocal ?? local.Contains(src)) && !fromServingGateway)
+            if (!ForwardedTrafficAllowed(reverse, world) && !(sourceInLocal ?? local.Contains(src)) && !fromServingGateway)
             {
                 end = Disposition.ForwardedTrafficBlocked;
                 return null;
@@ -607,7 +690,7 @@ internal sealed class ClassSweep
         {
             if (T.FirewallWithAddress(ip) is not { } fw)
             {
-                if (T.NetworkInterfaces.Any(n => n.PrivateIPAddress == ip)) Fallback(classes);
+                if (T.NetworkInterfaces.Any(n => n.PrivateIPAddress == ip)) Fallback(st, classes);
                 else End(st, classes, Disposition.NoRoute);
                 return;
             }
@@ -628,7 +711,7 @@ internal sealed class ClassSweep
                 else allowed.Add(j);
             }
             End(st, denied, Disposition.DeniedByFirewall);
-            Fallback(snat);
+            Fallback(st, snat);
             RequestRoute(st, allowed, T.Subnet(fw.Subnet)!, null);
         }
 
@@ -650,7 +733,7 @@ internal sealed class ClassSweep
             foreach (var (connection, grp) in Split(classes, j => set is null || d8 ? "" : sweep.GatewayConnection(connections, set, g.Name, j)))
             {
                 if (connection.Length == 0 || T.Connection(connection) is not { } conn) { End(st, grp, Disposition.NoRoute); continue; }
-                if (conn.ConnectionType != ConnectionType.ExpressRoute) { Fallback(grp); continue; }
+                if (conn.ConnectionType != ConnectionType.ExpressRoute) { Fallback(st, grp); continue; }
                 if (conn.Peer is { } circuit) RequestCircuit(st.Pass(conn.Name), grp, circuit);
                 else End(st.Pass(conn.Name), grp, Disposition.NoRoute);
             }
@@ -669,7 +752,7 @@ internal sealed class ClassSweep
             {
                 switch (sweep.CircuitOwner(owners, name, j))
                 {
-                    case 2: row.Fallback[j] = true; break;
+                    case 2: Fallback(st, j); break;
                     case 3: (NsgEvaluation.IsInternet(A(j)) ? internet : delivered).Add(j); break;
                     default: none.Add(j); break;
                 }
@@ -687,7 +770,7 @@ internal sealed class ClassSweep
         /// decision sends to the same firewall go on from there together.</summary>
         public void Replies(List<int> classes)
         {
-            var contexts = new Dictionary<(Cons<string>?, HashSet<(string, string, string)>), State>();
+            var contexts = new Dictionary<(Cons<string>?, HashSet<(string, string, string)>, World), State>();
             var firstHopKey = new FirstHopKey();
             var firstHops = new Dictionary<(State, RouteAction, VirtualNetwork), List<int>>(firstHopKey);
             List<int>? lastHop = null;
@@ -699,36 +782,15 @@ internal sealed class ClassSweep
             State? lastOwn = null, lastRequest = null;
             EffectiveRouteTable? lastTable = null;
             RouteAction lastAction = default;
-            foreach (var j in classes)
-            {
-                if (row.Fallback[j] || row.Reply[j] == ReplyFrom.None || !row.Disposition[j].IsSuccess()) continue;
-                var own = row.Request[j]!;
-                State? request;
-                if (ReferenceEquals(own, lastOwn)) request = lastRequest!;
-                else if (!contexts.TryGetValue((own.Stateful, own.Nsgs), out request)) contexts[(own.Stateful, own.Nsgs)] = request = own;
-                (lastOwn, lastRequest) = (own, request);
-                if (row.Reply[j] == ReplyFrom.Circuit)
-                {
-                    Add(circuits, (request, row.ReplyCircuit[j]!), j);
-                    continue;
-                }
-                // Walk.StartNic / StartSubnetHost at the destination: its own NSGs pass the reply (G1, they passed the
-                // request); then Walk.RouteFrom of its subnet.
-                if (platform) { row.Fallback[j] = true; continue; }
-                var landing = row.Landing[j]!;
-                // The source's address in the destination's table: neighbouring classes mostly share the table.
-                if (!ReferenceEquals(landing.Table, lastTable)) (lastTable, lastAction) = (landing.Table, RouteAction.Of(landing.Table!.Forward(source, layerAnswers)));
-                var key = (request, lastAction, landing.Vnet);
-                // Neighbouring classes are mostly in one VNet and take the same first hop: no hashing for them.
-                if (lastHop is not null && firstHopKey.Equals(key, lastHopKey)) { lastHop.Add(j); continue; }
-                if (!firstHops.TryGetValue(key, out lastHop)) firstHops[key] = lastHop = [];
-                lastHopKey = key;
-                lastHop.Add(j);
-                // The reply's first devices are the class's own (its VM and NIC, or its subnet; then its subnet).
-            }
+            // The requests that walked in both estates, or in the before estate alone, are the before row's; those that
+            // walked in the after estate alone (a dual sweep's) are the after row's.
+            Gather(row, World.After);
+            if (after is not null) Gather(after, World.Both);
             // The first hops that reach the same firewall go on together from there.
             var firewalls = new Dictionary<(State, AzureFirewall), List<int>>(new FirewallKey());
-            var fromSubnet = State.Start([]).Visit("route", "\0 the destination's subnet");
+            // A reply walks in its request's estates.
+            var fromSubnet = new State?[3];
+            State FromSubnet(World w) => fromSubnet[(int)w] ??= State.Start([], w).Visit("route", "\0 the destination's subnet");
             foreach (var ((request, action, vnet), g) in firstHops)
             {
                 if (action is { Type: NextHopType.VirtualAppliance, HasIp: true, Null: false } && T.FirewallWithAddress(action.Ip) is { } fw
@@ -736,10 +798,44 @@ internal sealed class ClassSweep
                 {
                     if (firewalls.TryGetValue((request, fw), out var list)) list.AddRange(g); else firewalls[(request, fw)] = g;
                 }
-                else ReplyRoute(request, fromSubnet, g, action, vnet.Name, null);
+                else ReplyRoute(request, FromSubnet(request.World), g, action, vnet.Name, null);
             }
-            foreach (var ((request, fw), g) in firewalls) ReplyFirewall(request, fromSubnet, g, fw);
-            foreach (var ((request, circuit), g) in circuits) ReplyCircuit(request, State.Start([]), g, circuit);
+            foreach (var ((request, fw), g) in firewalls) ReplyFirewall(request, FromSubnet(request.World), g, fw);
+            foreach (var ((request, circuit), g) in circuits) ReplyCircuit(request, State.Start([], request.World), g, circuit);
+
+            // The classes of a row whose request got through (but those walked in estate `skip` alone), by where their
+            // replies start.
+            void Gather(RowResult r, World skip)
+            {
+                foreach (var j in classes)
+                {
+                    if (r.Fallback[j] || r.Reply[j] == ReplyFrom.None || !r.Disposition[j].IsSuccess()) continue;
+                    var own = r.Request[j]!;
+                    if (own.World == skip) continue;
+                    State? request;
+                    if (ReferenceEquals(own, lastOwn)) request = lastRequest!;
+                    else if (!contexts.TryGetValue((own.Stateful, own.Nsgs, own.World), out request)) contexts[(own.Stateful, own.Nsgs, own.World)] = request = own;
+                    (lastOwn, lastRequest) = (own, request);
+                    if (r.Reply[j] == ReplyFrom.Circuit)
+                    {
+                        Add(circuits, (request, r.ReplyCircuit[j]!), j);
+                        continue;
+                    }
+                    // Walk.StartNic / StartSubnetHost at the destination: its own NSGs pass the reply (G1, they passed the
+                    // request); then Walk.RouteFrom of its subnet.
+                    if (platform) { Fallback(own, j); continue; }
+                    var landing = r.Landing[j]!;
+                    // The source's address in the destination's table: neighbouring classes mostly share the table.
+                    if (!ReferenceEquals(landing.Table, lastTable)) (lastTable, lastAction) = (landing.Table, RouteAction.Of(landing.Table!.Forward(source, layerAnswers)));
+                    var key = (request, lastAction, landing.Vnet);
+                    // Neighbouring classes are mostly in one VNet and take the same first hop: no hashing for them.
+                    if (lastHop is not null && firstHopKey.Equals(key, lastHopKey)) { lastHop.Add(j); continue; }
+                    if (!firstHops.TryGetValue(key, out lastHop)) firstHops[key] = lastHop = [];
+                    lastHopKey = key;
+                    lastHop.Add(j);
+                    // The reply's first devices are the class's own (its VM and NIC, or its subnet; then its subnet).
+                }
+            }
 
             static void Add<TKey>(Dictionary<TKey, List<int>> groups, TKey key, int j) where TKey : notnull
             {
@@ -771,19 +867,25 @@ internal sealed class ClassSweep
             var back = reply.DistinctStateful;
             var asymmetric = there.Length != back.Length;
             foreach (var x in there) asymmetric |= Array.IndexOf(back, x) < 0;
-            foreach (var j in classes)
+            if (First(reply) is { } r1) End(r1, reply, classes, d, asymmetric);
+            if (Second(reply) is { } r2) End(r2, reply, classes, d, asymmetric);
+
+            static void End(RowResult row, State reply, List<int> classes, Disposition d, bool asymmetric)
             {
-                if (row.Fallback[j]) continue;
-                row.Reaches[j] = d == Disposition.Delivered;
-                row.Asymmetric[j] = asymmetric;
-                row.ReplyDisposition[j] = d;
-                row.ReplyState[j] = reply;
+                foreach (var j in classes)
+                {
+                    if (row.Fallback[j]) continue;
+                    row.Reaches[j] = d == Disposition.Delivered;
+                    row.Asymmetric[j] = asymmetric;
+                    row.ReplyDisposition[j] = d;
+                    row.ReplyState[j] = reply;
+                }
             }
         }
 
         private State? ReplyVisit(State request, State st, List<int> classes, string kind, string node)
         {
-            if (st.Visits >= MaxVisits) { Fallback(classes); return null; }
+            if (st.Visits >= MaxVisits) { Fallback(st, classes); return null; }
             if (st.HasSeen(kind, node)) { ReplyEnd(request, st, classes, Disposition.Loop); return null; }
             return st.Visit(kind, node);
         }
@@ -794,6 +896,7 @@ internal sealed class ClassSweep
             if (ReplyVisit(request, st, classes, "route", subnet.Id) is not { } visited) return;
             // A class whose reply routes again from the subnet it started in has looped.
             var looped = new List<int>();
+            var row = Read(st);
             foreach (var j in classes)
                 if (row.Reply[j] == ReplyFrom.Subnet && row.DestinationSubnet[j]!.Id == subnet.Id) looped.Add(j);
             if (looped.Count > 0)
@@ -824,19 +927,32 @@ internal sealed class ClassSweep
                             ReplyEnd(request, st, classes, Disposition.NoRoute);
                             break;
                         }
-                        var through = classes;
-                        if (Crossing(local, peering, senderGateway, default, out _, sourceInLocal: false) is null)
+                        if (Parts(st, peering)
+                            && (Crossing(local, peering, senderGateway, default, out _, sourceInLocal: false, world: World.Before) is null)
+                               != (Crossing(local, peering, senderGateway, default, out _, sourceInLocal: false, world: World.After) is null))
                         {
-                            through = new List<int>(classes.Count);
-                            var blocked = new List<int>();
-                            foreach (var j in classes) (local.Contains(A(j)) ? through : blocked).Add(j);
-                            ReplyEnd(request, st, blocked, Disposition.ForwardedTrafficBlocked);
+                            // Rule C2 decides otherwise in the two estates: the group goes on in each alone.
+                            Cross(st.In(World.Before));
+                            Cross(st.In(World.After));
                         }
-                        if (through.Count > 0) ReplyDeliverIn(request, st.Pass(peering!.Name), through, remote);
+                        else Cross(st);
                         break;
+
+                        void Cross(State st)
+                        {
+                            var through = classes;
+                            if (Crossing(local, peering, senderGateway, default, out _, sourceInLocal: false, world: st.World) is null)
+                            {
+                                through = new List<int>(classes.Count);
+                                var blocked = new List<int>();
+                                foreach (var j in classes) (local.Contains(A(j)) ? through : blocked).Add(j);
+                                ReplyEnd(request, st, blocked, Disposition.ForwardedTrafficBlocked);
+                            }
+                            if (through.Count > 0) ReplyDeliverIn(request, st.Pass(peering!.Name), through, remote);
+                        }
                     }
                 case NextHopType.Internet:
-                    if (NsgEvaluation.IsInternet(source)) Fallback(classes); else ReplyEnd(request, st, classes, Disposition.NoRoute);
+                    if (NsgEvaluation.IsInternet(source)) Fallback(st, classes); else ReplyEnd(request, st, classes, Disposition.NoRoute);
                     break;
                 case NextHopType.None:
                     ReplyEnd(request, st, classes, r.User ? Disposition.NullRouted : Disposition.NoRoute);
@@ -846,7 +962,7 @@ internal sealed class ClassSweep
                     else ReplyAppliance(request, st, classes, r.Ip, vnet);
                     break;
                 default:
-                    Fallback(classes);
+                    Fallback(st, classes);
                     break;
             }
         }
@@ -855,7 +971,7 @@ internal sealed class ClassSweep
         private void ReplyDeliverIn(State request, State st, List<int> classes, VirtualNetwork vnet)
         {
             if (vnet.SubnetHolding(source) is not { } s) { ReplyEnd(request, st, classes, Disposition.NoRoute); return; }
-            if (T.FirewallWithAddress(source, s.Id) is not null) { Fallback(classes); return; }
+            if (T.FirewallWithAddress(source, s.Id) is not null) { Fallback(st, classes); return; }
             st = st.Pass(s.Id);
             var nic = T.InterfaceAt(s.Id, source);
             var allowed = ReplyNsg(request, st, classes, s.NetworkSecurityGroup, SecurityRuleDirection.Inbound, s.Id, "subnet", s.Id);
@@ -875,6 +991,7 @@ internal sealed class ClassSweep
             var allowed = new List<int>(classes.Count);
             var denied = new List<int>();
             var tag = _f.VirtualNetworkTag(subnetId);
+            var row = Read(st);
             foreach (var j in classes)
             {
                 // The destination's own NSGs passed this class's request.
@@ -889,7 +1006,7 @@ internal sealed class ClassSweep
         {
             if (T.FirewallWithAddress(ip) is not { } fw)
             {
-                if (T.NetworkInterfaces.Any(n => n.PrivateIPAddress == ip)) Fallback(classes);
+                if (T.NetworkInterfaces.Any(n => n.PrivateIPAddress == ip)) Fallback(st, classes);
                 else ReplyEnd(request, st, classes, Disposition.NoRoute);
                 return;
             }

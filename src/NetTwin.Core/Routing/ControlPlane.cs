@@ -165,6 +165,7 @@ public sealed class ControlPlane
 
     private ControlPlane(ControlPlane baseline, Topology topology, IReadOnlySet<string> changedRouteTables)
     {
+        _sharedWith = (baseline, changedRouteTables);
         Topology = topology;
         Options = baseline.Options;
         Transit = baseline.Transit;
@@ -240,8 +241,14 @@ public sealed class ControlPlane
         return table;
     }
 
+    /// <summary>For a control plane made by <see cref="WithRouteTables"/>: the baseline and the route tables that changed.
+    /// A table on none of them is the baseline's, built once for both: the baseline's when it has it, else built by
+    /// the baseline for both (a what-if's before and after sides read thousands of the same tables).</summary>
+    private readonly (ControlPlane Baseline, IReadOnlySet<string> Changed)? _sharedWith;
+
     private EffectiveRouteTable SharedTable(Subnet subnet)
     {
+        if (_sharedWith is var (baseline, changed) && (subnet.RouteTable is not { } table || !changed.Contains(table))) return baseline.SharedTable(subnet);
         var rt = subnet.RouteTable is { } name ? Topology.RouteTable(name) : null;
         // Service endpoint routes exist only in the enabled subnet (rule A4): subnets share a table only with the same endpoints.
         var endpoints = subnet.ServiceEndpoints.IsEmpty ? "" : string.Join(",", subnet.ServiceEndpoints.Order(StringComparer.OrdinalIgnoreCase));

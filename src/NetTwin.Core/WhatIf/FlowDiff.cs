@@ -78,7 +78,32 @@ public static class FlowDiff
             new[] { bt.Subnet(id)?.AddressPrefix, at.Subnet(id)?.AddressPrefix }.OfType<Prefix>().ToList(), intervals)]).ToList();
         // Targets read the NICs, subnets, devices, sites and circuits only: unchanged, the after side's are the before side's.
         var sameTargets = scope is not null && (scope.Changed & TargetParts) == 0;
-        return Trace(fb, fa, sources, intervals, perSource, protocol, port, sweep: true, sameTargets);
+        return Trace(fb, fa, sources, intervals, perSource, protocol, port, sweep: true, sameTargets, ForwardedTrafficOnly(fb, fa, scope));
+    }
+
+    /// <summary>When the two estates differ only in peerings' allowForwardedTraffic (over one control plane and one set
+    /// of tunnels), the before estate's peerings whose flag the after estate sets otherwise, with the after value: both
+    /// sides are then swept in one pass (<see cref="ClassSweep.Rows"/>). Null otherwise.</summary>
+    internal static Dictionary<VirtualNetworkPeering, bool>? ForwardedTrafficOnly(Planes before, Planes after, ChangeScope? scope) =>
+        ForwardedTrafficOnly(new Forwarder(before), new Forwarder(after), scope);
+
+    private static Dictionary<VirtualNetworkPeering, bool>? ForwardedTrafficOnly(Forwarder fb, Forwarder fa, ChangeScope? scope)
+    {
+        // A None scope's after side is the baseline's planes over the new topology (EstateAnalysis.Derive): one BGP, one
+        // set of tunnels, the same tables.
+        if (scope is not { Routing: RoutingScope.None, Changed: TopologyParts.PeeringForwardedTraffic }) return null;
+        if (!ReferenceEquals(fb.Routing.Bgp, fa.Routing.Bgp) || !ReferenceEquals(fb.Tunnels, fa.Tunnels)) return null;
+        var (b, a) = (fb.Topology.VirtualNetworkPeerings, fa.Topology.VirtualNetworkPeerings);
+        if (b.Length != a.Length) return null;
+        var flags = new Dictionary<VirtualNetworkPeering, bool>(ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < b.Length; i++)
+        {
+            if (b[i].AllowForwardedTraffic == a[i].AllowForwardedTraffic) continue;
+            // The scope found the peerings alike but for this flag, position by position.
+            if (b[i].Name != a[i].Name || b[i].VirtualNetwork != a[i].VirtualNetwork || b[i].RemoteVirtualNetwork != a[i].RemoteVirtualNetwork) return null;
+            flags[b[i]] = a[i].AllowForwardedTraffic;
+        }
+        return flags;
     }
 
     /// <summary>What an interval's target is resolved from (Endpoints.Of, Representative, Destination).</summary>
@@ -185,7 +210,8 @@ public static class FlowDiff
     /// matrix's engine) and only those it does not follow are traced one by one; without, every class is traced (the
     /// plain definition <see cref="CompareInFull"/> keeps, which the equivalence tests hold the sweep to).</summary>
     private static IReadOnlyList<FlowChange> Trace(Forwarder fb, Forwarder fa, List<string> sources, List<(ulong Lo, ulong Hi)> intervals,
-        IReadOnlyList<IReadOnlyList<int>> chosen, TransportProtocol protocol, int port, bool sweep, bool sameTargets = false)
+        IReadOnlyList<IReadOnlyList<int>> chosen, TransportProtocol protocol, int port, bool sweep, bool sameTargets = false,
+        Dictionary<VirtualNetworkPeering, bool>? afterForwardedTraffic = null)
     {
         var (bt, at) = (fb.Topology, fa.Topology);
         // What does not depend on the pair is resolved once per side: each interval's target, each source's endpoint.
@@ -207,17 +233,21 @@ public static class FlowDiff
         {
             // Each source is swept on both sides, its classes together, over tables built beforehand, and its changes
             // are grouped at once: its verdicts die young instead of waiting, all 700,000 of them, for the grouping.
+            // Estates that differ only in peerings' allowForwardedTraffic are swept together (the after side's targets
+            // and sources are then the before side's: nothing they resolve from changed), over the before side's tables.
+            var dual = afterForwardedTraffic is not null && sameTargets;
             Prepare(fb, tb, fromBefore, needed, used);
-            if (!ReferenceEquals(fa.Routing, fb.Routing)) Prepare(fa, ta, fromAfter, needed, used);
-            var (sb, sa) = (Sweeper(fb, tb, protocol, port), Sweeper(fa, ta, protocol, port));
+            if (!dual && !ReferenceEquals(fa.Routing, fb.Routing)) Prepare(fa, ta, fromAfter, needed, used);
+            var sb = Sweeper(fb, tb, protocol, port, dual ? afterForwardedTraffic : null);
+            var sa = dual ? sb : Sweeper(fa, ta, protocol, port);
             // The widest rows first (a spoke's own subnets sweep every interval; the others a few), handed out one by
             // one: no thread is left sweeping a wide row alone at the end.
             var widestFirst = Enumerable.Range(0, used.Count).OrderByDescending(u => chosen[used[u]].Count).ToArray();
             Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(widestFirst, loadBalance: true), u =>
             {
                 var si = used[u];
-                var before = Swept(fb, sb, fromBefore[si], tb, chosen[si], intervals, protocol, port);
-                var after = Swept(fa, sa, fromAfter[si], ta, chosen[si], intervals, protocol, port);
+                var (before, after) = dual ? SweptBoth(fb, fa, sb, fromBefore[si], tb, chosen[si], intervals, protocol, port)
+                    : (Swept(fb, sb, fromBefore[si], tb, chosen[si], intervals, protocol, port), Swept(fa, sa, fromAfter[si], ta, chosen[si], intervals, protocol, port));
                 perSource[u] = Changes(sources[si], chosen[si], intervals, k => (before[k], after[k]), labels);
             });
         }
@@ -371,25 +401,52 @@ public static class FlowDiff
     }
 
     /// <summary>A sweep over one side's interval targets (an interval with no target stands at 0.0.0.0 and is never asked).</summary>
-    private static ClassSweep Sweeper(Forwarder f, (Endpoint To, string Name)?[] targets, TransportProtocol protocol, int port) =>
-        new(f, [.. targets.Select(t => t?.To.Address ?? default)], protocol, port);
+    private static ClassSweep Sweeper(Forwarder f, (Endpoint To, string Name)?[] targets, TransportProtocol protocol, int port,
+        Dictionary<VirtualNetworkPeering, bool>? afterForwardedTraffic = null) =>
+        new(f, [.. targets.Select(t => t?.To.Address ?? default)], protocol, port, afterForwardedTraffic);
 
     /// <summary><see cref="Run"/> for each of <paramref name="classes"/> of one source on one side: swept together, the
     /// classes the sweep does not follow traced.</summary>
     private static Verdict?[] Swept(Forwarder f, ClassSweep sweep, (Subnet Subnet, Endpoint From)? source, (Endpoint To, string Name)?[] targets,
         IReadOnlyList<int> classes, List<(ulong Lo, ulong Hi)> intervals, TransportProtocol protocol, int port)
     {
+        if (source is not { } src) return new Verdict?[classes.Count];
+        var row = sweep.Row(src.From, Asked(src, targets, classes, intervals));
+        return Verdicts(f, row, src, targets, classes, intervals, protocol, port);
+    }
+
+    /// <summary><see cref="Swept"/> of both sides in one dual sweep (<see cref="ClassSweep.Rows"/>; the sides' sources and
+    /// targets are one).</summary>
+    private static (Verdict?[] Before, Verdict?[] After) SweptBoth(Forwarder fb, Forwarder fa, ClassSweep sweep, (Subnet Subnet, Endpoint From)? source,
+        (Endpoint To, string Name)?[] targets, IReadOnlyList<int> classes, List<(ulong Lo, ulong Hi)> intervals, TransportProtocol protocol, int port)
+    {
+        if (source is not { } src) return (new Verdict?[classes.Count], new Verdict?[classes.Count]);
+        var (before, after) = sweep.Rows(src.From, Asked(src, targets, classes, intervals));
+        return (Verdicts(fb, before, src, targets, classes, intervals, protocol, port), Verdicts(fa, after, src, targets, classes, intervals, protocol, port));
+    }
+
+    /// <summary>The classes Run answers null without a trace are left out: no target, the source's own range.</summary>
+    private static bool IsAsked((Subnet Subnet, Endpoint From) src, (Endpoint To, string Name)?[] targets, List<(ulong Lo, ulong Hi)> intervals, int ii) =>
+        targets[ii] is not null && !src.Subnet.AddressPrefix.Contains(new Ipv4((uint)intervals[ii].Lo));
+
+    private static List<int> Asked((Subnet Subnet, Endpoint From) src, (Endpoint To, string Name)?[] targets, IReadOnlyList<int> classes, List<(ulong Lo, ulong Hi)> intervals)
+    {
+        var asked = new List<int>(classes.Count);
+        foreach (var ii in classes) if (IsAsked(src, targets, intervals, ii)) asked.Add(ii);
+        return asked;
+    }
+
+    /// <summary>The verdicts of a swept row's classes; the classes it left to Walk traced.</summary>
+    private static Verdict?[] Verdicts(Forwarder f, ClassSweep.RowResult row, (Subnet Subnet, Endpoint From) src, (Endpoint To, string Name)?[] targets,
+        IReadOnlyList<int> classes, List<(ulong Lo, ulong Hi)> intervals, TransportProtocol protocol, int port)
+    {
         var verdicts = new Verdict?[classes.Count];
-        if (source is not { } src) return verdicts;
-        // The classes Run answers null without a trace are left out: no target, the source's own range.
-        bool Asked(int ii) => targets[ii] is not null && !src.Subnet.AddressPrefix.Contains(new Ipv4((uint)intervals[ii].Lo));
-        var row = sweep.Row(src.From, [.. classes.Where(Asked)]);
         for (var k = 0; k < classes.Count; k++)
         {
             var ii = classes[k];
-            if (!Asked(ii)) continue;
+            if (!IsAsked(src, targets, intervals, ii)) continue;
             var to = targets[ii]!.Value;
-            if (row.Fallback[ii]) { verdicts[k] = Run(f, source, to, intervals[ii].Lo, protocol, port); continue; }
+            if (row.Fallback[ii]) { verdicts[k] = Run(f, src, to, intervals[ii].Lo, protocol, port); continue; }
             var hasReply = row.HasReply(ii);
             var disposition = Verdict.DispositionOf(row.Disposition[ii], row.Reaches[ii], hasReply, row.ReplyDisposition[ii]);
             var devices = row.RequestDevices(ii);

@@ -62,6 +62,27 @@ public class IncrementalEquivalenceTests
             WhatIfEquivalence.AssertSameDifferences(before, TopologyLoader.Load(folder, [Path.Combine(folder, "changes", change)]));
     });
 
+    /// <summary>Estates that differ only in peerings' allowForwardedTraffic are swept together, both sides in one pass
+    /// (ClassSweep.Rows): the what-if equals the one traced class by class, with the flag cleared on one spoke's
+    /// peering and set again, and flipped on every peering at once (hub and spoke sides), and its flow diff is not
+    /// empty.</summary>
+    [Fact]
+    public void ForwardedTrafficChangesSweptTogetherEqualTheFullDiff() => Nt.WithEstate(folder =>
+    {
+        var before = TopologyLoader.Load(folder);
+        var after = TopologyLoader.Load(folder, [Path.Combine(folder, "changes", "one-peering-flag.yaml")]);
+        var all = before with { VirtualNetworkPeerings = [.. before.VirtualNetworkPeerings.Select(p => p with { AllowForwardedTraffic = !p.AllowForwardedTraffic })] };
+        foreach (var (b, a, flipped) in new[] { (before, after, 1), (after, before, 1), (before, all, before.VirtualNetworkPeerings.Length), (all, before, before.VirtualNetworkPeerings.Length) })
+        {
+            var baseline = EstateAnalysis.Of(b, Probes.None);
+            var derived = baseline.Derive(a);
+            Assert.Equal(TopologyParts.PeeringForwardedTraffic, derived.Scope!.Changed);
+            Assert.Equal(flipped, FlowDiff.ForwardedTrafficOnly(baseline.Planes, derived.Planes, derived.Scope)?.Count);
+            Assert.NotEmpty(Differ.Compare(baseline, derived).Flows);
+            WhatIfEquivalence.AssertSameDifferences(b, a);
+        }
+    });
+
     /// <summary>Tunnels down only because their own connection or instance is failed need no second routing pass:
     /// the planes equal those of the plain two-pass definition for every failure case.</summary>
     [Theory]
