@@ -246,8 +246,12 @@ public static class FlowDiff
             Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(widestFirst, loadBalance: true), u =>
             {
                 var si = used[u];
-                var (before, after) = dual ? SweptBoth(fb, fa, sb, fromBefore[si], tb, chosen[si], intervals, protocol, port)
-                    : (Swept(fb, sb, fromBefore[si], tb, chosen[si], intervals, protocol, port), Swept(fa, sa, fromAfter[si], ta, chosen[si], intervals, protocol, port));
+                if (dual)
+                {
+                    perSource[u] = Changes(sources[si], chosen[si], intervals, SweptBoth(fb, fa, sb, fromBefore[si], tb, chosen[si], intervals, protocol, port), labels);
+                    return;
+                }
+                var (before, after) = (Swept(fb, sb, fromBefore[si], tb, chosen[si], intervals, protocol, port), Swept(fa, sa, fromAfter[si], ta, chosen[si], intervals, protocol, port));
                 perSource[u] = Changes(sources[si], chosen[si], intervals, k => (before[k], after[k]), labels);
             });
         }
@@ -415,14 +419,72 @@ public static class FlowDiff
         return Verdicts(f, row, src, targets, classes, intervals, protocol, port);
     }
 
-    /// <summary><see cref="Swept"/> of both sides in one dual sweep (<see cref="ClassSweep.Rows"/>; the sides' sources and
-    /// targets are one).</summary>
-    private static (Verdict?[] Before, Verdict?[] After) SweptBoth(Forwarder fb, Forwarder fa, ClassSweep sweep, (Subnet Subnet, Endpoint From)? source,
+    /// <summary>Both sides' verdicts of a source's classes (by position in <paramref name="classes"/>) from one dual sweep
+    /// (<see cref="ClassSweep.Rows"/>; the sides' sources and targets are one). A class whose walks never parted has the
+    /// same outcome in both rows and is answered (null, null), unchanged, without a verdict; the others' verdicts are made
+    /// per side, once per distinct outcome. Read each class once, before the next row is swept on this thread.</summary>
+    private static Func<int, (Verdict? Before, Verdict? After)> SweptBoth(Forwarder fb, Forwarder fa, ClassSweep sweep, (Subnet Subnet, Endpoint From)? source,
         (Endpoint To, string Name)?[] targets, IReadOnlyList<int> classes, List<(ulong Lo, ulong Hi)> intervals, TransportProtocol protocol, int port)
     {
-        if (source is not { } src) return (new Verdict?[classes.Count], new Verdict?[classes.Count]);
-        var (before, after) = sweep.Rows(src.From, Asked(src, targets, classes, intervals));
-        return (Verdicts(fb, before, src, targets, classes, intervals, protocol, port), Verdicts(fa, after, src, targets, classes, intervals, protocol, port));
+        if (source is not { } src) return _ => (null, null);
+        var (rb, ra) = sweep.Rows(src.From, Asked(src, targets, classes, intervals));
+        var (vb, va) = (new RowVerdicts(fb, rb, src, targets, intervals, protocol, port), new RowVerdicts(fa, ra, src, targets, intervals, protocol, port));
+        return k =>
+        {
+            var ii = classes[k];
+            if (!IsAsked(src, targets, intervals, ii) || (!rb.Fallback[ii] && !ra.Fallback[ii] && RowVerdicts.SameOutcome(rb, ra, ii))) return (null, null);
+            return (vb.Of(ii), va.Of(ii));
+        };
+    }
+
+    /// <summary>The verdicts of one swept row's classes on one side, each made once per distinct outcome (the classes of a
+    /// group that land in one subnet, or behind one circuit, share their states and so their verdict); a class the sweep
+    /// left to Walk is traced.</summary>
+    private sealed class RowVerdicts(Forwarder f, ClassSweep.RowResult row, (Subnet Subnet, Endpoint From) src, (Endpoint To, string Name)?[] targets,
+        List<(ulong Lo, ulong Hi)> intervals, TransportProtocol protocol, int port)
+    {
+        private readonly Dictionary<Outcome, Verdict> _made = new(Outcome.Comparer.Instance);
+
+        public Verdict? Of(int ii)
+        {
+            var to = targets[ii]!.Value;
+            if (row.Fallback[ii]) return Run(f, src, to, intervals[ii].Lo, protocol, port);
+            var hasReply = row.HasReply(ii);
+            var outcome = new Outcome(to.Name, row.Request[ii]!, row.DestinationSubnet[ii], row.DestinationNic[ii], row.Landing[ii]?.Nic, row.Reply[ii],
+                row.Disposition[ii], row.Reaches[ii], hasReply ? row.ReplyDisposition[ii] : default, hasReply ? row.ReplyState[ii] : null, row.Asymmetric[ii]);
+            if (_made.TryGetValue(outcome, out var known)) return known;
+            var disposition = Verdict.DispositionOf(row.Disposition[ii], row.Reaches[ii], hasReply, row.ReplyDisposition[ii]);
+            var devices = row.RequestDevices(ii);
+            return _made[outcome] = new Verdict(to.Name, disposition, devices.Length > 0 ? devices[^1] : "", row.Asymmetric[ii], devices, hasReply ? row.ReplyDevices(ii) : []);
+        }
+
+        /// <summary>True when a class ended alike in both rows of a dual sweep: the same states (its walks never parted)
+        /// and the same ends.</summary>
+        public static bool SameOutcome(ClassSweep.RowResult b, ClassSweep.RowResult a, int ii) =>
+            ReferenceEquals(b.Request[ii], a.Request[ii]) && ReferenceEquals(b.ReplyState[ii], a.ReplyState[ii])
+            && b.Disposition[ii] == a.Disposition[ii] && b.Reaches[ii] == a.Reaches[ii] && b.Asymmetric[ii] == a.Asymmetric[ii]
+            && b.ReplyDisposition[ii] == a.ReplyDisposition[ii] && b.Reply[ii] == a.Reply[ii] && ReferenceEquals(b.DestinationSubnet[ii], a.DestinationSubnet[ii])
+            && ReferenceEquals(b.DestinationNic[ii], a.DestinationNic[ii]) && ReferenceEquals(b.Landing[ii], a.Landing[ii]);
+
+        /// <summary>All a swept class's verdict is made of: its destination's name, its states and ends, the destination's
+        /// subnet and NICs (objects by reference).</summary>
+        private readonly record struct Outcome(string To, object Request, object? Subnet, object? Nic, object? LandingNic, ClassSweep.ReplyFrom Reply,
+            Disposition Disposition, bool Reaches, Disposition ReplyDisposition, object? ReplyState, bool Asymmetric)
+        {
+            public sealed class Comparer : IEqualityComparer<Outcome>
+            {
+                public static readonly Comparer Instance = new();
+
+                public bool Equals(Outcome x, Outcome y) =>
+                    ReferenceEquals(x.Request, y.Request) && ReferenceEquals(x.ReplyState, y.ReplyState) && ReferenceEquals(x.Subnet, y.Subnet)
+                    && ReferenceEquals(x.Nic, y.Nic) && ReferenceEquals(x.LandingNic, y.LandingNic) && x.Reply == y.Reply && x.Disposition == y.Disposition
+                    && x.Reaches == y.Reaches && x.ReplyDisposition == y.ReplyDisposition && x.Asymmetric == y.Asymmetric && string.Equals(x.To, y.To, StringComparison.Ordinal);
+
+                public int GetHashCode(Outcome o) => HashCode.Combine(RuntimeHelpers.GetHashCode(o.Request), o.ReplyState is null ? 0 : RuntimeHelpers.GetHashCode(o.ReplyState),
+                    o.Subnet is null ? 0 : RuntimeHelpers.GetHashCode(o.Subnet), o.Nic is null ? 0 : RuntimeHelpers.GetHashCode(o.Nic), o.Disposition, o.ReplyDisposition,
+                    o.To.GetHashCode(StringComparison.Ordinal));
+            }
+        }
     }
 
     /// <summary>The classes Run answers null without a trace are left out: no target, the source's own range.</summary>
@@ -441,17 +503,9 @@ public static class FlowDiff
         IReadOnlyList<int> classes, List<(ulong Lo, ulong Hi)> intervals, TransportProtocol protocol, int port)
     {
         var verdicts = new Verdict?[classes.Count];
+        var made = new RowVerdicts(f, row, src, targets, intervals, protocol, port);
         for (var k = 0; k < classes.Count; k++)
-        {
-            var ii = classes[k];
-            if (!IsAsked(src, targets, intervals, ii)) continue;
-            var to = targets[ii]!.Value;
-            if (row.Fallback[ii]) { verdicts[k] = Run(f, src, to, intervals[ii].Lo, protocol, port); continue; }
-            var hasReply = row.HasReply(ii);
-            var disposition = Verdict.DispositionOf(row.Disposition[ii], row.Reaches[ii], hasReply, row.ReplyDisposition[ii]);
-            var devices = row.RequestDevices(ii);
-            verdicts[k] = new Verdict(to.Name, disposition, devices.Length > 0 ? devices[^1] : "", row.Asymmetric[ii], devices, hasReply ? row.ReplyDevices(ii) : []);
-        }
+            if (IsAsked(src, targets, intervals, classes[k])) verdicts[k] = made.Of(classes[k]);
         return verdicts;
     }
 
