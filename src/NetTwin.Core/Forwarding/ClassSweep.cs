@@ -49,11 +49,25 @@ internal sealed class ClassSweep
 
     private Topology T => _f.Topology;
 
+    /// <summary>Hash codes for the sweep's short-lived objects, compared by reference: a number from a per-thread counter,
+    /// given when the object is made (RuntimeHelpers.GetHashCode's first call on an object takes the runtime's slow path,
+    /// and a what-if makes hundreds of thousands of these and hashes most of them once).</summary>
+    internal static class Ids
+    {
+        [ThreadStatic] private static int t_next;
+        public static int Next() => ++t_next;
+    }
+
     /// <summary>A list that grows at its head and shares its tail: a group's state is split without copying.</summary>
     internal sealed class Cons<T>(T head, Cons<T>? tail)
     {
+        private readonly int _hash = Ids.Next();
         public T Head { get; } = head;
         public Cons<T>? Tail { get; } = tail;
+
+        /// <summary>By reference, as object's: only the hash is made differently (<see cref="Ids"/>).</summary>
+        public override int GetHashCode() => _hash;
+        public override bool Equals(object? obj) => ReferenceEquals(this, obj);
 
         /// <summary>Oldest first, each once: one array, filled from its end (the list is newest first), then closed up
         /// over the repeats (a walk's lists are a few names long).</summary>
@@ -90,6 +104,12 @@ internal sealed class ClassSweep
     internal sealed class State(Cons<string>? devices, Cons<string>? stateful, Cons<(string, string)>? seen, int visits,
         HashSet<(string Nsg, string Kind, string Name)> nsgs, World world = World.Both)
     {
+        private readonly int _hash = Ids.Next();
+
+        /// <summary>By reference, as object's: only the hash is made differently (<see cref="Ids"/>).</summary>
+        public override int GetHashCode() => _hash;
+        public override bool Equals(object? obj) => ReferenceEquals(this, obj);
+
         /// <summary>The estates the group walks in (a dual sweep's; Both in any other).</summary>
         public World World { get; } = world;
         public Cons<string>? Devices { get; } = devices;
@@ -296,12 +316,9 @@ internal sealed class ClassSweep
                 r.NextHopType == NextHopType.VirtualNetworkGateway ? r.Gateway : null, false);
     }
 
-    /// <summary>The connection a gateway route sends packets over (Walk.GatewayOut's path), or null when it has none;
-    /// made once per route.</summary>
-    private string? ViaConnection(GatewayRoute route) =>
-        _via.GetOrAdd(route, static (r, f) => r.Via.IsEmpty ? "" : f.ChosenPath(r).Connection, _f) is { Length: > 0 } c ? c : null;
-
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<GatewayRoute, string> _via = new(ReferenceEqualityComparer.Instance);
+    /// <summary>The connection a gateway route sends packets over (Walk.GatewayOut's path), or null when it has none
+    /// (asked once per class and gateway: <see cref="GatewayConnection"/> keeps the answer).</summary>
+    private string? ViaConnection(GatewayRoute route) => route.Via.IsEmpty ? null : _f.ChosenPath(route).Connection;
 
     // ---------------------------------------------------------------- what does not depend on the source
 
@@ -850,7 +867,7 @@ internal sealed class ClassSweep
             public bool Equals((State, RouteAction, VirtualNetwork) x, (State, RouteAction, VirtualNetwork) y) =>
                 ReferenceEquals(x.Item1, y.Item1) && ReferenceEquals(x.Item3, y.Item3) && x.Item2.Equals(y.Item2);
             public int GetHashCode((State, RouteAction, VirtualNetwork) k) =>
-                HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(k.Item1), k.Item2, System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(k.Item3));
+                HashCode.Combine(k.Item1.GetHashCode(), k.Item2, System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(k.Item3));
         }
 
         /// <summary>Firewalls by reference (a record's equality would compare every rule).</summary>

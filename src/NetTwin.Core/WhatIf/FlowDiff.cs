@@ -480,7 +480,8 @@ public static class FlowDiff
                     && ReferenceEquals(x.Nic, y.Nic) && ReferenceEquals(x.LandingNic, y.LandingNic) && x.Reply == y.Reply && x.Disposition == y.Disposition
                     && x.Reaches == y.Reaches && x.ReplyDisposition == y.ReplyDisposition && x.Asymmetric == y.Asymmetric && string.Equals(x.To, y.To, StringComparison.Ordinal);
 
-                public int GetHashCode(Outcome o) => HashCode.Combine(RuntimeHelpers.GetHashCode(o.Request), o.ReplyState is null ? 0 : RuntimeHelpers.GetHashCode(o.ReplyState),
+                // The states hash by their own numbers (ClassSweep.Ids), the model's objects by reference.
+                public int GetHashCode(Outcome o) => HashCode.Combine(o.Request.GetHashCode(), o.ReplyState?.GetHashCode() ?? 0,
                     o.Subnet is null ? 0 : RuntimeHelpers.GetHashCode(o.Subnet), o.Nic is null ? 0 : RuntimeHelpers.GetHashCode(o.Nic), o.Disposition, o.ReplyDisposition,
                     o.To.GetHashCode(StringComparison.Ordinal));
             }
