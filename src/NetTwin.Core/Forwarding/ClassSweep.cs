@@ -787,7 +787,7 @@ internal sealed class ClassSweep
         /// decision sends to the same firewall go on from there together.</summary>
         public void Replies(List<int> classes)
         {
-            var contexts = new Dictionary<(Cons<string>?, HashSet<(string, string, string)>, World), State>();
+            var contexts = new Dictionary<(Cons<string>?, HashSet<(string, string, string)>, World), State>(ContextKey.Instance);
             var firstHopKey = new FirstHopKey();
             var firstHops = new Dictionary<(State, RouteAction, VirtualNetwork), List<int>>(firstHopKey);
             List<int>? lastHop = null;
@@ -859,6 +859,17 @@ internal sealed class ClassSweep
                 if (!groups.TryGetValue(key, out var list)) groups[key] = list = [];
                 list.Add(j);
             }
+        }
+
+        /// <summary>What a reply reads of its request (its stateful devices, its NSGs, its estates), by reference. The NSG
+        /// set is the source's, one per row: it is compared, not hashed (a set made for the row would take the runtime's
+        /// slow path for its first hash code).</summary>
+        private sealed class ContextKey : IEqualityComparer<(Cons<string>?, HashSet<(string, string, string)>, World)>
+        {
+            public static readonly ContextKey Instance = new();
+            public bool Equals((Cons<string>?, HashSet<(string, string, string)>, World) x, (Cons<string>?, HashSet<(string, string, string)>, World) y) =>
+                ReferenceEquals(x.Item1, y.Item1) && ReferenceEquals(x.Item2, y.Item2) && x.Item3 == y.Item3;
+            public int GetHashCode((Cons<string>?, HashSet<(string, string, string)>, World) k) => HashCode.Combine(k.Item1?.GetHashCode() ?? 0, k.Item3);
         }
 
         /// <summary>A reply's first hop: the request's state and the VNet by reference, the route's action by value.</summary>

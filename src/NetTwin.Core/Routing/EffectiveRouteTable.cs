@@ -202,7 +202,11 @@ public sealed class EffectiveRouteTable
         // of two with the same prefix Invalid, never both. So the Active trie holds every user route's prefix.
         var users = _layer.UserTrie;
         var gateways = _gateways?.Trie;
-        var own = _plainDefaults.Where(InTag).ToArray();
+        var n = 0;
+        foreach (var r in _plainDefaults) if (InTag(r)) n++;
+        var own = new EffectiveRoute[n];
+        n = 0;
+        foreach (var r in _plainDefaults) if (InTag(r)) own[n++] = r;
         if (own.Length <= 16)
             return ip =>
             {

@@ -428,7 +428,7 @@ public static class FlowDiff
     {
         if (source is not { } src) return _ => (null, null);
         var (rb, ra) = sweep.Rows(src.From, Asked(src, targets, classes, intervals));
-        var (vb, va) = (new RowVerdicts(fb, rb, src, targets, intervals, protocol, port), new RowVerdicts(fa, ra, src, targets, intervals, protocol, port));
+        var (vb, va) = (new RowVerdicts(fb, rb, src, targets, intervals, protocol, port, classes.Count), new RowVerdicts(fa, ra, src, targets, intervals, protocol, port, classes.Count));
         return k =>
         {
             var ii = classes[k];
@@ -441,9 +441,10 @@ public static class FlowDiff
     /// group that land in one subnet, or behind one circuit, share their states and so their verdict); a class the sweep
     /// left to Walk is traced.</summary>
     private sealed class RowVerdicts(Forwarder f, ClassSweep.RowResult row, (Subnet Subnet, Endpoint From) src, (Endpoint To, string Name)?[] targets,
-        List<(ulong Lo, ulong Hi)> intervals, TransportProtocol protocol, int port)
+        List<(ulong Lo, ulong Hi)> intervals, TransportProtocol protocol, int port, int classes)
     {
-        private readonly Dictionary<Outcome, Verdict> _made = new(Outcome.Comparer.Instance);
+        // Sized for the row at once (a wide row's outcomes are thousands; growing the table was a tenth of a narrow row).
+        private readonly Dictionary<Outcome, Verdict> _made = new(Math.Min(classes, 4096), Outcome.Comparer.Instance);
 
         public Verdict? Of(int ii)
         {
@@ -504,7 +505,7 @@ public static class FlowDiff
         IReadOnlyList<int> classes, List<(ulong Lo, ulong Hi)> intervals, TransportProtocol protocol, int port)
     {
         var verdicts = new Verdict?[classes.Count];
-        var made = new RowVerdicts(f, row, src, targets, intervals, protocol, port);
+        var made = new RowVerdicts(f, row, src, targets, intervals, protocol, port, classes.Count);
         for (var k = 0; k < classes.Count; k++)
             if (IsAsked(src, targets, intervals, classes[k])) verdicts[k] = made.Of(classes[k]);
         return verdicts;
