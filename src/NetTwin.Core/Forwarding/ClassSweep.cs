@@ -719,7 +719,7 @@ internal sealed class ClassSweep
             var snat = new List<int>();
             // Which rules the source, protocol and port already rule out: the verdict per class is then the source's.
             var matches = FirewallEvaluation.SourceMatches(fw, RequestFlow(classes[0]), T.ServiceTags);
-            var signature = string.Concat(matches.Select(m => m ? '1' : '0'));
+            var signature = string.Create(matches.Length, matches, static (chars, m) => { for (var i = 0; i < m.Length; i++) chars[i] = m[i] ? '1' : '0'; });
             var (verdicts, snats) = (sweep.FirewallMemo(fw, signature), sweep.SnatMemo(fw));
             foreach (var j in classes)
             {
@@ -787,15 +787,16 @@ internal sealed class ClassSweep
         /// decision sends to the same firewall go on from there together.</summary>
         public void Replies(List<int> classes)
         {
-            var contexts = new Dictionary<(Cons<string>?, HashSet<(string, string, string)>, World), State>(ContextKey.Instance);
-            var firstHopKey = new FirstHopKey();
-            var firstHops = new Dictionary<(State, RouteAction, VirtualNetwork), List<int>>(firstHopKey);
+            // This thread's grouping tables, emptied (a flow diff sweeps 10,000 rows of a few classes: five new tables
+            // per row were a fifth of its garbage); a row that filled them wide leaves them to be made again.
+            var scratch = t_replies ?? new ReplyTables();
+            t_replies = null;
+            scratch.Clear();
+            var (contexts, firstHops, circuits, layerAnswers, firewalls) = (scratch.Contexts, scratch.FirstHops, scratch.Circuits, scratch.LayerAnswers, scratch.Firewalls);
+            var firstHopKey = FirstHopKey.Instance;
             List<int>? lastHop = null;
             (State, RouteAction, VirtualNetwork) lastHopKey = default;
-            var circuits = new Dictionary<(State, string), List<int>>();
             var platform = Array.IndexOf(PlatformAddresses, source) >= 0;
-            // The source's address in the layers of the destinations' tables, asked once per layer.
-            var layerAnswers = new Dictionary<object, (EffectiveRoute Route, int GatewayIndex)?>(ReferenceEqualityComparer.Instance);
             State? lastOwn = null, lastRequest = null;
             EffectiveRouteTable? lastTable = null;
             RouteAction lastAction = default;
@@ -803,8 +804,6 @@ internal sealed class ClassSweep
             // walked in the after estate alone (a dual sweep's) are the after row's.
             Gather(row, World.After);
             if (after is not null) Gather(after, World.Both);
-            // The first hops that reach the same firewall go on together from there.
-            var firewalls = new Dictionary<(State, AzureFirewall), List<int>>(new FirewallKey());
             // A reply walks in its request's estates.
             var fromSubnet = new State?[3];
             State FromSubnet(World w) => fromSubnet[(int)w] ??= State.Start([], w).Visit("route", "\0 the destination's subnet");
@@ -819,6 +818,7 @@ internal sealed class ClassSweep
             }
             foreach (var ((request, fw), g) in firewalls) ReplyFirewall(request, FromSubnet(request.World), g, fw);
             foreach (var ((request, circuit), g) in circuits) ReplyCircuit(request, State.Start([], request.World), g, circuit);
+            if (scratch.Small) t_replies = scratch;
 
             // The classes of a row whose request got through (but those walked in estate `skip` alone), by where their
             // replies start.
@@ -861,6 +861,28 @@ internal sealed class ClassSweep
             }
         }
 
+        [ThreadStatic] private static ReplyTables? t_replies;
+
+        /// <summary>The tables <see cref="Replies"/> groups a row's classes in (the source's address in each layer, the
+        /// first hop of each reply, the firewalls and circuits they meet), kept per thread between rows.</summary>
+        private sealed class ReplyTables
+        {
+            public readonly Dictionary<(Cons<string>?, HashSet<(string, string, string)>, World), State> Contexts = new(ContextKey.Instance);
+            public readonly Dictionary<(State, RouteAction, VirtualNetwork), List<int>> FirstHops = new(FirstHopKey.Instance);
+            public readonly Dictionary<(State, string), List<int>> Circuits = [];
+            public readonly Dictionary<object, (EffectiveRoute Route, int GatewayIndex)?> LayerAnswers = new(ReferenceEqualityComparer.Instance);
+            public readonly Dictionary<(State, AzureFirewall), List<int>> Firewalls = new(FirewallKey.Instance);
+
+            public void Clear()
+            {
+                Contexts.Clear(); FirstHops.Clear(); Circuits.Clear(); LayerAnswers.Clear(); Firewalls.Clear();
+            }
+
+            /// <summary>Few enough entries that clearing the tables for the next row costs less than making them (a
+            /// table's Clear empties its whole capacity).</summary>
+            public bool Small => Contexts.Count + FirstHops.Count + Circuits.Count + LayerAnswers.Count + Firewalls.Count <= 64;
+        }
+
         /// <summary>What a reply reads of its request (its stateful devices, its NSGs, its estates), by reference. The NSG
         /// set is the source's, one per row: it is compared, not hashed (a set made for the row would take the runtime's
         /// slow path for its first hash code).</summary>
@@ -875,6 +897,7 @@ internal sealed class ClassSweep
         /// <summary>A reply's first hop: the request's state and the VNet by reference, the route's action by value.</summary>
         private sealed class FirstHopKey : IEqualityComparer<(State, RouteAction, VirtualNetwork)>
         {
+            public static readonly FirstHopKey Instance = new();
             public bool Equals((State, RouteAction, VirtualNetwork) x, (State, RouteAction, VirtualNetwork) y) =>
                 ReferenceEquals(x.Item1, y.Item1) && ReferenceEquals(x.Item3, y.Item3) && x.Item2.Equals(y.Item2);
             public int GetHashCode((State, RouteAction, VirtualNetwork) k) =>
@@ -884,6 +907,7 @@ internal sealed class ClassSweep
         /// <summary>Firewalls by reference (a record's equality would compare every rule).</summary>
         private sealed class FirewallKey : IEqualityComparer<(State, AzureFirewall)>
         {
+            public static readonly FirewallKey Instance = new();
             public bool Equals((State, AzureFirewall) x, (State, AzureFirewall) y) => ReferenceEquals(x.Item1, y.Item1) && ReferenceEquals(x.Item2, y.Item2);
             public int GetHashCode((State, AzureFirewall) k) => HashCode.Combine(k.Item1, System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(k.Item2));
         }
