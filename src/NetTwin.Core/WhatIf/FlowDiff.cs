@@ -278,8 +278,9 @@ public static class FlowDiff
     private static List<FlowChange> Changes(string source, IReadOnlyList<int> classes, List<(ulong Lo, ulong Hi)> intervals,
         Func<int, (Verdict? Before, Verdict? After)> verdicts, Labels labels)
     {
-        // Groups in the order found, found again by both verdicts (a wide row has thousands: sized for them at once).
-        var index = new Dictionary<(Verdict?, Verdict?), int>(Math.Min(classes.Count, 4096), PairKey.Instance);
+        // Groups in the order found, found again by both verdicts: by a look through the first few (most rows change a
+        // class or two), then by a table (a wide row has thousands: sized for them at once).
+        Dictionary<(Verdict?, Verdict?), int>? index = null;
         var groups = new List<(Verdict? B, Verdict? A, List<(ulong Lo, ulong Hi)> Ranges)>();
         for (var k = 0; k < classes.Count; k++)
         {
@@ -287,7 +288,22 @@ public static class FlowDiff
             if (b is null && a is null) continue;
             if (b is not null && a is not null && b.SameAs(a)) continue;
             var (lo, hi) = intervals[classes[k]];
-            if (!index.TryGetValue((b, a), out var gi)) { index[(b, a)] = gi = groups.Count; groups.Add((b, a, [])); }
+            var gi = -1;
+            if (index is not null) { if (!index.TryGetValue((b, a), out gi)) gi = -1; }
+            else
+                for (var g = groups.Count - 1; g >= 0; g--)
+                    if (PairKey.Instance.Equals((groups[g].B, groups[g].A), (b, a))) { gi = g; break; }
+            if (gi < 0)
+            {
+                gi = groups.Count;
+                groups.Add((b, a, []));
+                if (index is not null) index[(b, a)] = gi;
+                else if (groups.Count > 8)
+                {
+                    index = new Dictionary<(Verdict?, Verdict?), int>(Math.Min(classes.Count, 4096), PairKey.Instance);
+                    for (var g = 0; g < groups.Count; g++) index[(groups[g].B, groups[g].A)] = g;
+                }
+            }
             var ranges = groups[gi].Ranges;
             if (ranges.Count > 0 && ranges[^1].Hi + 1 == lo) ranges[^1] = (ranges[^1].Lo, hi);
             else ranges.Add((lo, hi));
@@ -443,8 +459,32 @@ public static class FlowDiff
     private sealed class RowVerdicts(Forwarder f, ClassSweep.RowResult row, (Subnet Subnet, Endpoint From) src, (Endpoint To, string Name)?[] targets,
         List<(ulong Lo, ulong Hi)> intervals, TransportProtocol protocol, int port, int classes)
     {
-        // Sized for the row at once (a wide row's outcomes are thousands; growing the table was a tenth of a narrow row).
-        private readonly Dictionary<Outcome, Verdict> _made = new(Math.Min(classes, 4096), Outcome.Comparer.Instance);
+        // The first few outcomes in a list (most of 10,000 narrow rows change a class or two), then a table sized for the
+        // row (a wide row's outcomes are thousands).
+        private const int Few = 4;
+        private (Outcome Key, Verdict Verdict)[]? _few;
+        private int _fewCount;
+        private Dictionary<Outcome, Verdict>? _made;
+
+        private Verdict? Known(in Outcome o)
+        {
+            if (_made is not null) return _made.GetValueOrDefault(o);
+            for (var i = _fewCount - 1; i >= 0; i--)
+                if (Outcome.Comparer.Instance.Equals(_few![i].Key, o)) return _few[i].Verdict;
+            return null;
+        }
+
+        private Verdict Keep(in Outcome o, Verdict v)
+        {
+            if (_made is null && _fewCount < Few) { (_few ??= new (Outcome, Verdict)[Few])[_fewCount++] = (o, v); return v; }
+            if (_made is null)
+            {
+                _made = new Dictionary<Outcome, Verdict>(Math.Min(classes, 4096), Outcome.Comparer.Instance);
+                foreach (var (k, x) in _few!) _made[k] = x;
+            }
+            _made[o] = v;
+            return v;
+        }
 
         public Verdict? Of(int ii)
         {
@@ -453,10 +493,10 @@ public static class FlowDiff
             var hasReply = row.HasReply(ii);
             var outcome = new Outcome(to.Name, row.Request[ii]!, row.DestinationSubnet[ii], row.DestinationNic[ii], row.Landing[ii]?.Nic, row.Reply[ii],
                 row.Disposition[ii], row.Reaches[ii], hasReply ? row.ReplyDisposition[ii] : default, hasReply ? row.ReplyState[ii] : null, row.Asymmetric[ii]);
-            if (_made.TryGetValue(outcome, out var known)) return known;
+            if (Known(outcome) is { } known) return known;
             var disposition = Verdict.DispositionOf(row.Disposition[ii], row.Reaches[ii], hasReply, row.ReplyDisposition[ii]);
             var devices = row.RequestDevices(ii);
-            return _made[outcome] = new Verdict(to.Name, disposition, devices.Length > 0 ? devices[^1] : "", row.Asymmetric[ii], devices, hasReply ? row.ReplyDevices(ii) : []);
+            return Keep(outcome, new Verdict(to.Name, disposition, devices.Length > 0 ? devices[^1] : "", row.Asymmetric[ii], devices, hasReply ? row.ReplyDevices(ii) : []));
         }
 
         /// <summary>True when a class ended alike in both rows of a dual sweep: the same states (its walks never parted)
