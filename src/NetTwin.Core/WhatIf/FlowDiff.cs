@@ -282,6 +282,7 @@ public static class FlowDiff
         // class or two), then by a table (a wide row has thousands: sized for them at once).
         Dictionary<(Verdict?, Verdict?), int>? index = null;
         var groups = new List<(Verdict? B, Verdict? A, List<(ulong Lo, ulong Hi)> Ranges)>();
+        var last = 0;
         for (var k = 0; k < classes.Count; k++)
         {
             var (b, a) = verdicts(k);
@@ -289,7 +290,9 @@ public static class FlowDiff
             if (b is not null && a is not null && b.SameAs(a)) continue;
             var (lo, hi) = intervals[classes[k]];
             var gi = -1;
-            if (index is not null) { if (!index.TryGetValue((b, a), out gi)) gi = -1; }
+            // Neighbouring classes mostly share their verdicts (the same objects: RowVerdicts makes one per outcome).
+            if (groups.Count > 0 && ReferenceEquals(groups[last].B, b) && ReferenceEquals(groups[last].A, a)) gi = last;
+            else if (index is not null) { if (!index.TryGetValue((b, a), out gi)) gi = -1; }
             else
                 for (var g = groups.Count - 1; g >= 0; g--)
                     if (PairKey.Instance.Equals((groups[g].B, groups[g].A), (b, a))) { gi = g; break; }
@@ -304,6 +307,7 @@ public static class FlowDiff
                     for (var g = 0; g < groups.Count; g++) index[(groups[g].B, groups[g].A)] = g;
                 }
             }
+            last = gi;
             var ranges = groups[gi].Ranges;
             if (ranges.Count > 0 && ranges[^1].Hi + 1 == lo) ranges[^1] = (ranges[^1].Lo, hi);
             else ranges.Add((lo, hi));
@@ -466,7 +470,19 @@ public static class FlowDiff
         private int _fewCount;
         private Dictionary<Outcome, Verdict>? _made;
 
+        // The last outcome asked: neighbouring classes (a circuit's thousands of prefixes) mostly share it.
+        private Outcome _last;
+        private Verdict? _lastVerdict;
+
         private Verdict? Known(in Outcome o)
+        {
+            if (_lastVerdict is not null && Outcome.Comparer.Instance.Equals(_last, o)) return _lastVerdict;
+            var v = Find(o);
+            if (v is not null) (_last, _lastVerdict) = (o, v);
+            return v;
+        }
+
+        private Verdict? Find(in Outcome o)
         {
             if (_made is not null) return _made.GetValueOrDefault(o);
             for (var i = _fewCount - 1; i >= 0; i--)
@@ -476,6 +492,7 @@ public static class FlowDiff
 
         private Verdict Keep(in Outcome o, Verdict v)
         {
+            (_last, _lastVerdict) = (o, v);
             if (_made is null && _fewCount < Few) { (_few ??= new (Outcome, Verdict)[Few])[_fewCount++] = (o, v); return v; }
             if (_made is null)
             {
