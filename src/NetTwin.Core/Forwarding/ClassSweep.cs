@@ -76,16 +76,21 @@ internal sealed class ClassSweep
             var n = 0;
             for (var c = list; c is not null; c = c.Tail) n++;
             if (n == 0) return [];
-            var all = new T[n];
+            // Oldest first in this thread's buffer, closed up over the repeats there, then copied once at its size (a
+            // walk passes a route's subnet twice, and a second array per state was most of a wide row's verdict time).
+            var all = t_buffer is { } b && b.Length >= n ? b : t_buffer = new T[Math.Max(n, 32)];
             var i = n;
             for (var c = list; c is not null; c = c.Tail) all[--i] = c.Head;
             var kept = 0;
             for (var k = 0; k < n; k++)
                 if (Array.IndexOf(all, all[k], 0, kept) < 0) all[kept++] = all[k];
-            // Not all[..kept]: in shared generic code the range's GetSubArray takes a slow path (a tenth of a what-if).
-            if (kept < n) Array.Resize(ref all, kept);
-            return all;
+            var result = new T[kept];
+            Array.Copy(all, result, kept);
+            Array.Clear(all, 0, n);
+            return result;
         }
+
+        [ThreadStatic] private static T[]? t_buffer;
 
         public static bool Contains(Cons<T>? list, T item)
         {

@@ -279,7 +279,7 @@ public static class FlowDiff
         Func<int, (Verdict? Before, Verdict? After)> verdicts, Labels labels)
     {
         // Groups in the order found, found again by both verdicts: by a look through the first few (most rows change a
-        // class or two), then by a table (a wide row has thousands: sized for them at once).
+        // class or two), then by a table (a wide row has thousands).
         Dictionary<(Verdict?, Verdict?), int>? index = null;
         var groups = new List<(Verdict? B, Verdict? A, List<(ulong Lo, ulong Hi)> Ranges)>();
         var last = 0;
@@ -303,7 +303,7 @@ public static class FlowDiff
                 if (index is not null) index[(b, a)] = gi;
                 else if (groups.Count > 8)
                 {
-                    index = new Dictionary<(Verdict?, Verdict?), int>(Math.Min(classes.Count, 4096), PairKey.Instance);
+                    index = new Dictionary<(Verdict?, Verdict?), int>(Math.Min(classes.Count, 1024), PairKey.Instance);
                     for (var g = 0; g < groups.Count; g++) index[(groups[g].B, groups[g].A)] = g;
                 }
             }
@@ -448,7 +448,7 @@ public static class FlowDiff
     {
         if (source is not { } src) return _ => (null, null);
         var (rb, ra) = sweep.Rows(src.From, Asked(src, targets, classes, intervals));
-        var (vb, va) = (new RowVerdicts(fb, rb, src, targets, intervals, protocol, port, classes.Count), new RowVerdicts(fa, ra, src, targets, intervals, protocol, port, classes.Count));
+        var (vb, va) = (new RowVerdicts(fb, rb, src, targets, intervals, protocol, port), new RowVerdicts(fa, ra, src, targets, intervals, protocol, port));
         return k =>
         {
             var ii = classes[k];
@@ -457,49 +457,29 @@ public static class FlowDiff
         };
     }
 
-    /// <summary>The verdicts of one swept row's classes on one side, each made once per distinct outcome (the classes of a
-    /// group that land in one subnet, or behind one circuit, share their states and so their verdict); a class the sweep
-    /// left to Walk is traced.</summary>
+    /// <summary>The verdicts of one swept row's classes on one side, made once per run of neighbouring classes with the
+    /// same outcome (the classes of a group that land in one subnet, or behind one circuit, share their states and so
+    /// their verdict); a class the sweep left to Walk is traced.</summary>
     private sealed class RowVerdicts(Forwarder f, ClassSweep.RowResult row, (Subnet Subnet, Endpoint From) src, (Endpoint To, string Name)?[] targets,
-        List<(ulong Lo, ulong Hi)> intervals, TransportProtocol protocol, int port, int classes)
+        List<(ulong Lo, ulong Hi)> intervals, TransportProtocol protocol, int port)
     {
-        // The first few outcomes in a list (most of 10,000 narrow rows change a class or two), then a table sized for the
-        // row (a wide row's outcomes are thousands).
+        // The last few outcomes, newest last: the classes sharing an outcome are neighbours (a subnet's intervals, a
+        // circuit's thousands of prefixes), so on the largest estate a table of every outcome found no verdict these
+        // did not, and a wide row's table (thousands of outcomes) cost more to make and grow than its verdicts.
         private const int Few = 4;
         private (Outcome Key, Verdict Verdict)[]? _few;
         private int _fewCount;
-        private Dictionary<Outcome, Verdict>? _made;
-
-        // The last outcome asked: neighbouring classes (a circuit's thousands of prefixes) mostly share it.
-        private Outcome _last;
-        private Verdict? _lastVerdict;
 
         private Verdict? Known(in Outcome o)
         {
-            if (_lastVerdict is not null && Outcome.Comparer.Instance.Equals(_last, o)) return _lastVerdict;
-            var v = Find(o);
-            if (v is not null) (_last, _lastVerdict) = (o, v);
-            return v;
-        }
-
-        private Verdict? Find(in Outcome o)
-        {
-            if (_made is not null) return _made.GetValueOrDefault(o);
-            for (var i = _fewCount - 1; i >= 0; i--)
-                if (Outcome.Comparer.Instance.Equals(_few![i].Key, o)) return _few[i].Verdict;
+            for (var i = _fewCount - 1; i >= Math.Max(0, _fewCount - Few); i--)
+                if (Outcome.Same(_few![i % Few].Key, o)) return _few[i % Few].Verdict;
             return null;
         }
 
         private Verdict Keep(in Outcome o, Verdict v)
         {
-            (_last, _lastVerdict) = (o, v);
-            if (_made is null && _fewCount < Few) { (_few ??= new (Outcome, Verdict)[Few])[_fewCount++] = (o, v); return v; }
-            if (_made is null)
-            {
-                _made = new Dictionary<Outcome, Verdict>(Math.Min(classes, 4096), Outcome.Comparer.Instance);
-                foreach (var (k, x) in _few!) _made[k] = x;
-            }
-            _made[o] = v;
+            (_few ??= new (Outcome, Verdict)[Few])[_fewCount++ % Few] = (o, v);
             return v;
         }
 
@@ -529,20 +509,11 @@ public static class FlowDiff
         private readonly record struct Outcome(string To, object Request, object? Subnet, object? Nic, object? LandingNic, ClassSweep.ReplyFrom Reply,
             Disposition Disposition, bool Reaches, Disposition ReplyDisposition, object? ReplyState, bool Asymmetric)
         {
-            public sealed class Comparer : IEqualityComparer<Outcome>
-            {
-                public static readonly Comparer Instance = new();
-
-                public bool Equals(Outcome x, Outcome y) =>
-                    ReferenceEquals(x.Request, y.Request) && ReferenceEquals(x.ReplyState, y.ReplyState) && ReferenceEquals(x.Subnet, y.Subnet)
-                    && ReferenceEquals(x.Nic, y.Nic) && ReferenceEquals(x.LandingNic, y.LandingNic) && x.Reply == y.Reply && x.Disposition == y.Disposition
-                    && x.Reaches == y.Reaches && x.ReplyDisposition == y.ReplyDisposition && x.Asymmetric == y.Asymmetric && string.Equals(x.To, y.To, StringComparison.Ordinal);
-
-                // The states hash by their own numbers (ClassSweep.Ids), the model's objects by reference.
-                public int GetHashCode(Outcome o) => HashCode.Combine(o.Request.GetHashCode(), o.ReplyState?.GetHashCode() ?? 0,
-                    o.Subnet is null ? 0 : RuntimeHelpers.GetHashCode(o.Subnet), o.Nic is null ? 0 : RuntimeHelpers.GetHashCode(o.Nic), o.Disposition, o.ReplyDisposition,
-                    o.To.GetHashCode(StringComparison.Ordinal));
-            }
+            /// <summary>The same outcome: the objects by reference, the destination's name by value.</summary>
+            public static bool Same(in Outcome x, in Outcome y) =>
+                ReferenceEquals(x.Request, y.Request) && ReferenceEquals(x.ReplyState, y.ReplyState) && ReferenceEquals(x.Subnet, y.Subnet)
+                && ReferenceEquals(x.Nic, y.Nic) && ReferenceEquals(x.LandingNic, y.LandingNic) && x.Reply == y.Reply && x.Disposition == y.Disposition
+                && x.Reaches == y.Reaches && x.ReplyDisposition == y.ReplyDisposition && x.Asymmetric == y.Asymmetric && string.Equals(x.To, y.To, StringComparison.Ordinal);
         }
     }
 
@@ -562,7 +533,7 @@ public static class FlowDiff
         IReadOnlyList<int> classes, List<(ulong Lo, ulong Hi)> intervals, TransportProtocol protocol, int port)
     {
         var verdicts = new Verdict?[classes.Count];
-        var made = new RowVerdicts(f, row, src, targets, intervals, protocol, port, classes.Count);
+        var made = new RowVerdicts(f, row, src, targets, intervals, protocol, port);
         for (var k = 0; k < classes.Count; k++)
             if (IsAsked(src, targets, intervals, classes[k])) verdicts[k] = made.Of(classes[k]);
         return verdicts;
