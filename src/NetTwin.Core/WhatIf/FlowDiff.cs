@@ -396,7 +396,7 @@ public static class FlowDiff
         {
             var i = needed[k];
             var target = Representative(t, nics, devices, intervals[i].Lo, intervals[i].Hi);
-            if (Endpoints.TryOf(t, target) is not { } to) return;
+            if (Endpoints.TryOf(t, target, labels: false) is not { } to) return;
             if (to.Kind is EndpointKind.Site or EndpointKind.Internet or EndpointKind.CircuitNetwork && NoHosts.Any(p => p.Contains(target))) return;
             targets[i] = (to, Destination(t, to));
         });
