@@ -74,8 +74,10 @@ public static class FlowDiff
         var intervals = Intervals(Cuts(fb, fa, scope, selection.Destinations));
         var sources = Sources(before.Topology, after.Topology);
         var (bt, at) = (before.Topology, after.Topology);
-        var perSource = sources.Select(id => (IReadOnlyList<int>)[.. selection.IntervalsFor(id, () => Address(bt, id) ?? Address(at, id),
-            new[] { bt.Subnet(id)?.AddressPrefix, at.Subnet(id)?.AddressPrefix }.OfType<Prefix>().ToList(), intervals)]).ToList();
+        // A list the selection hands out (the intervals every source traces, one array for 10,000 sources) is only read:
+        // kept as it is, not copied per source.
+        var perSource = sources.Select(id => selection.IntervalsFor(id, () => Address(bt, id) ?? Address(at, id),
+            Prefixes(bt.Subnet(id)?.AddressPrefix, at.Subnet(id)?.AddressPrefix), intervals)).Select(e => e is int[] shared ? shared : (IReadOnlyList<int>)[.. e]).ToList();
         // Targets read the NICs, subnets, devices, sites and circuits only: unchanged, the after side's are the before side's.
         var sameTargets = scope is not null && (scope.Changed & TargetParts) == 0;
         return Trace(fb, fa, sources, intervals, perSource, protocol, port, sweep: true, sameTargets, ForwardedTrafficOnly(fb, fa, scope));
@@ -104,6 +106,15 @@ public static class FlowDiff
             flags[b[i]] = a[i].AllowForwardedTraffic;
         }
         return flags;
+    }
+
+    /// <summary>A source subnet's prefix on either side (one, or two when it changed, or none).</summary>
+    private static List<Prefix> Prefixes(Prefix? before, Prefix? after)
+    {
+        var list = new List<Prefix>(2);
+        if (before is { } b) list.Add(b);
+        if (after is { } a && a != before) list.Add(a);
+        return list;
     }
 
     /// <summary>What an interval's target is resolved from (Endpoints.Of, Representative, Destination).</summary>
