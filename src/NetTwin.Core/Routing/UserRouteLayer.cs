@@ -26,7 +26,28 @@ internal sealed class UserRouteLayer
     /// <summary>The Active user routes, before B9's annotation (the prefixes are the listed ones').</summary>
     public PrefixTrie<EffectiveRoute> UserTrie { get; } = new();
 
-    private readonly Dictionary<int, EffectiveRoute> _invalidGateways = [];   // B2's overrides
+    // B2's overrides: the gateway routes a user route with the same prefix makes Invalid, with the user route's index.
+    // Forwarding reads only which are Invalid (GatewayInactive); the Invalid routes themselves, with their defeat's
+    // sentence, are made when a listing first asks (a layer of the largest estate has about 390 of them).
+    private readonly List<(int Gateway, int User)> _b2 = [];
+    private Dictionary<int, EffectiveRoute>? _invalidGateways;
+
+    private Dictionary<int, EffectiveRoute> InvalidGateways => LazyInitializer.EnsureInitialized(ref _invalidGateways, () =>
+    {
+        var invalid = new Dictionary<int, EffectiveRoute>(_b2.Count);
+        foreach (var (gi, ui) in _b2)
+        {
+            var w = PlainUsers[ui];
+            var prefix = Gateways!.Routes[gi].Prefix;
+            invalid[gi] = Gateways.Effective[gi] with
+            {
+                State = RouteState.Invalid,
+                ShadowedBy = null,
+                InvalidBecause = new RouteDefeat("B2", $"the User route {w.Name} ({w.NextHopType}) has the same prefix and a higher-priority source (User > VirtualNetworkGateway > Default)", [prefix]),
+            };
+        }
+        return invalid;
+    });
     private readonly Lazy<(ImmutableArray<EffectiveRoute> Users, Dictionary<int, EffectiveRoute> GatewayOverrides)> _annotations;
     /// <summary>The user route sending 0.0.0.0/0 to an appliance or the VPN gateway (rule A3), if any.</summary>
     public EffectiveRoute? DefaultToDevice { get; }
@@ -111,14 +132,8 @@ internal sealed class UserRouteLayer
             foreach (var (prefix, ui) in _userIndex)
                 if (gateways.IndexOf.TryGetValue(prefix, out var gi))
                 {
-                    var w = users[ui];
                     GatewayInactive.Add(gi);
-                    _invalidGateways[gi] = gateways.Effective[gi] with
-                    {
-                        State = RouteState.Invalid,
-                        ShadowedBy = null,
-                        InvalidBecause = new RouteDefeat("B2", $"the User route {w.Name} ({w.NextHopType}) has the same prefix and a higher-priority source (User > VirtualNetworkGateway > Default)", [prefix]),
-                    };
+                    _b2.Add((gi, ui));
                 }
         foreach (var u in users.Where(u => u.State == RouteState.Active)) UserTrie.Set(u.AddressPrefix, u);
         UserTrie.Freeze();
@@ -134,7 +149,7 @@ internal sealed class UserRouteLayer
     private (ImmutableArray<EffectiveRoute>, Dictionary<int, EffectiveRoute>) Annotate()
     {
         var users = PlainUsers.ToList();
-        var overrides = new Dictionary<int, EffectiveRoute>(_invalidGateways);
+        var overrides = new Dictionary<int, EffectiveRoute>(InvalidGateways);
         foreach (var u in users.Where(u => u.State == RouteState.Active)) Full(u.AddressPrefix);
         for (var i = 0; i < users.Count; i++)
             if (users[i].State == RouteState.Active) users[i] = Annotate(users[i], Full, Outermost);
@@ -231,7 +246,7 @@ internal sealed class UserRouteLayer
         var gw = Gateways?.Trie.LongestMatch(destination, accept);
         // A gateway route a lookup may take is Active: B2's overrides (Invalid) are never taken.
         if (gw is not null && (user is null || gw.Route.Prefix.Length > user.AddressPrefix.Length))
-            return (_invalidGateways.GetValueOrDefault(gw.Index) ?? gw.Effective, gw.Index);
+            return (GatewayInactive.Contains(gw.Index) ? InvalidGateways[gw.Index] : gw.Effective, gw.Index);
         return user is null ? null : (user, -1);
     }
 
