@@ -301,7 +301,7 @@ public static class FlowDiff
             if (b is not null && a is not null && b.SameAs(a)) continue;
             var (lo, hi) = intervals[classes[k]];
             var gi = -1;
-            // Neighbouring classes mostly share their verdicts (the same objects: RowVerdicts makes one per outcome).
+            // Neighbouring classes mostly share their verdicts (the same objects: RowVerdicts makes one per run of an outcome).
             if (groups.Count > 0 && ReferenceEquals(groups[last].B, b) && ReferenceEquals(groups[last].A, a)) gi = last;
             else if (index is not null) { if (!index.TryGetValue((b, a), out gi)) gi = -1; }
             else
@@ -453,7 +453,7 @@ public static class FlowDiff
     /// <summary>Both sides' verdicts of a source's classes (by position in <paramref name="classes"/>) from one dual sweep
     /// (<see cref="ClassSweep.Rows"/>; the sides' sources and targets are one). A class whose walks never parted has the
     /// same outcome in both rows and is answered (null, null), unchanged, without a verdict; the others' verdicts are made
-    /// per side, once per distinct outcome. Read each class once, before the next row is swept on this thread.</summary>
+    /// per side (<see cref="RowVerdicts"/>). Read each class once, in order, before the next row is swept on this thread.</summary>
     private static Func<int, (Verdict? Before, Verdict? After)> SweptBoth(Forwarder fb, Forwarder fa, ClassSweep sweep, (Subnet Subnet, Endpoint From)? source,
         (Endpoint To, string Name)?[] targets, IReadOnlyList<int> classes, List<(ulong Lo, ulong Hi)> intervals, TransportProtocol protocol, int port)
     {
