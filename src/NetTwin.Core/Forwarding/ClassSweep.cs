@@ -69,29 +69,6 @@ internal sealed class ClassSweep
         public override int GetHashCode() => _hash;
         public override bool Equals(object? obj) => ReferenceEquals(this, obj);
 
-        /// <summary>Oldest first, each once: one array, filled from its end (the list is newest first), then closed up
-        /// over the repeats (a walk's lists are a few names long).</summary>
-        public static T[] DistinctInOrder(Cons<T>? list)
-        {
-            var n = 0;
-            for (var c = list; c is not null; c = c.Tail) n++;
-            if (n == 0) return [];
-            // Oldest first in this thread's buffer, closed up over the repeats there, then copied once at its size (a
-            // walk passes a route's subnet twice, and a second array per state was most of a wide row's verdict time).
-            var all = t_buffer is { } b && b.Length >= n ? b : t_buffer = new T[Math.Max(n, 32)];
-            var i = n;
-            for (var c = list; c is not null; c = c.Tail) all[--i] = c.Head;
-            var kept = 0;
-            for (var k = 0; k < n; k++)
-                if (Array.IndexOf(all, all[k], 0, kept) < 0) all[kept++] = all[k];
-            var result = new T[kept];
-            Array.Copy(all, result, kept);
-            Array.Clear(all, 0, n);
-            return result;
-        }
-
-        [ThreadStatic] private static T[]? t_buffer;
-
         public static bool Contains(Cons<T>? list, T item)
         {
             for (var c = list; c is not null; c = c.Tail)
@@ -99,6 +76,33 @@ internal sealed class ClassSweep
             return false;
         }
     }
+
+    /// <summary>The names of a list (a walk's devices, its stateful devices), oldest first, each once: gathered in this
+    /// thread's buffer from its end (the list is newest first), closed up over the repeats there (a walk passes a
+    /// route's subnet twice), then copied once at their size, so a state makes one array. The flow diff asks it for tens
+    /// of thousands of states.</summary>
+    internal static string[] DistinctInOrder(Cons<string>? list)
+    {
+        var n = 0;
+        for (var c = list; c is not null; c = c.Tail) n++;
+        if (n == 0) return [];
+        var all = t_names is { } b && b.Length >= n ? b : t_names = new string[Math.Max(n, 32)];
+        var i = n;
+        for (var c = list; c is not null; c = c.Tail) all[--i] = c.Head;
+        var kept = 0;
+        for (var k = 0; k < n; k++)
+        {
+            var name = all[k];
+            var seen = false;
+            for (var m = 0; m < kept && !seen; m++) seen = ReferenceEquals(all[m], name) || string.Equals(all[m], name, StringComparison.Ordinal);
+            if (!seen) all[kept++] = name;
+        }
+        var result = all.AsSpan(0, kept).ToArray();
+        all.AsSpan(0, n).Clear();
+        return result;
+    }
+
+    [ThreadStatic] private static string[]? t_names;
 
     /// <summary>Which estate a group's results hold for in a dual sweep (<see cref="Rows"/>): both, until a step reads
     /// what differs between them and they part.</summary>
@@ -137,8 +141,8 @@ internal sealed class ClassSweep
         private string[]? _deviceArray, _stateful;
         /// <summary>The devices passed, each once, in order (a swept path's head, shared by the group's cells; never
         /// written to).</summary>
-        public string[] DeviceArray => _deviceArray ??= Cons<string>.DistinctInOrder(Devices);
-        public string[] DistinctStateful => _stateful ??= Cons<string>.DistinctInOrder(Stateful);
+        public string[] DeviceArray => _deviceArray ??= DistinctInOrder(Devices);
+        public string[] DistinctStateful => _stateful ??= DistinctInOrder(Stateful);
     }
 
     /// <summary>How a class's reply starts, when its request got through.</summary>
