@@ -492,14 +492,19 @@ internal sealed class ClassSweep
             }
         }
 
-        /// <summary>The C2 decision of a crossing into the VNet of <paramref name="reverse"/> in a state's estate, and
-        /// whether the two estates decide it otherwise (a group in both must then part).</summary>
+        /// <summary>The allowForwardedTraffic of <paramref name="reverse"/> (rule C2's flag for a crossing into its VNet)
+        /// in a state's estate.</summary>
         private bool ForwardedTrafficAllowed(VirtualNetworkPeering reverse, World world) =>
             world == World.After && sweep._afterForwardedTraffic!.TryGetValue(reverse, out var allowed) ? allowed : reverse.AllowForwardedTraffic;
 
-        private bool Parts(State st, VirtualNetworkPeering? peering) =>
+        /// <summary>True when a group walking in both estates of a dual sweep crosses <paramref name="peering"/> in one
+        /// and not the other (rule C2 reads a flag they set otherwise): it then goes on in each alone. The arguments are
+        /// <see cref="Crossing"/>'s.</summary>
+        private bool Parts(State st, VirtualNetwork local, VirtualNetworkPeering? peering, string? senderGateway, Ipv4 src, bool? sourceInLocal = null) =>
             after is not null && st.World == World.Both && peering is not null && T.ReversePeering(peering) is { } reverse
-            && sweep._afterForwardedTraffic!.TryGetValue(reverse, out var allowed) && allowed != reverse.AllowForwardedTraffic;
+            && sweep._afterForwardedTraffic!.TryGetValue(reverse, out var allowed) && allowed != reverse.AllowForwardedTraffic
+            && (Crossing(local, peering, senderGateway, src, out _, sourceInLocal, World.Before) is null)
+               != (Crossing(local, peering, senderGateway, src, out _, sourceInLocal, World.After) is null);
 
         /// <summary>Walk.Visit: the state with the place, or null when the classes ended (a loop) or were left to Walk
         /// (too many places).</summary>
@@ -674,8 +679,7 @@ internal sealed class ClassSweep
             foreach (var (peering, g) in Split(classes, j => sweep.PeeringFor(peerings, localVnet, j), ReferenceEqualityComparer.Instance))
             {
                 var p = peering as VirtualNetworkPeering;
-                if (Parts(st, p)
-                    && (Crossing(local, p, senderGateway, source, out var e1, world: World.Before) is null) != (Crossing(local, p, senderGateway, source, out var e2, world: World.After) is null))
+                if (Parts(st, local, p, senderGateway, source))
                 {
                     // Rule C2 decides otherwise in the two estates: the group goes on in each alone.
                     Cross(st.In(World.Before), g, p);
@@ -988,9 +992,7 @@ internal sealed class ClassSweep
                             ReplyEnd(request, st, classes, Disposition.NoRoute);
                             break;
                         }
-                        if (Parts(st, peering)
-                            && (Crossing(local, peering, senderGateway, default, out _, sourceInLocal: false, world: World.Before) is null)
-                               != (Crossing(local, peering, senderGateway, default, out _, sourceInLocal: false, world: World.After) is null))
+                        if (Parts(st, local, peering, senderGateway, default, sourceInLocal: false))
                         {
                             // Rule C2 decides otherwise in the two estates: the group goes on in each alone.
                             Cross(st.In(World.Before));

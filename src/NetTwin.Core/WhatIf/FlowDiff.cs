@@ -97,12 +97,12 @@ public static class FlowDiff
         if (!ReferenceEquals(fb.Routing.Bgp, fa.Routing.Bgp) || !ReferenceEquals(fb.Tunnels, fa.Tunnels)) return null;
         var (b, a) = (fb.Topology.VirtualNetworkPeerings, fa.Topology.VirtualNetworkPeerings);
         if (b.Length != a.Length) return null;
+        // The scope found these peerings alike but for the flag, position by position (ChangeScope.ForwardedTrafficPeerings).
         var flags = new Dictionary<VirtualNetworkPeering, bool>(ReferenceEqualityComparer.Instance);
-        for (var i = 0; i < b.Length; i++)
+        foreach (var i in scope.ForwardedTrafficPeerings)
         {
-            if (b[i].AllowForwardedTraffic == a[i].AllowForwardedTraffic) continue;
-            // The scope found the peerings alike but for this flag, position by position.
-            if (b[i].Name != a[i].Name || b[i].VirtualNetwork != a[i].VirtualNetwork || b[i].RemoteVirtualNetwork != a[i].RemoteVirtualNetwork) return null;
+            // A scope of other topologies would name other peerings: not swept together.
+            if (i >= b.Length || b[i].Name != a[i].Name || b[i].AllowForwardedTraffic == a[i].AllowForwardedTraffic) return null;
             flags[b[i]] = a[i].AllowForwardedTraffic;
         }
         return flags;

@@ -37,6 +37,10 @@ public sealed record ChangeScope(RoutingScope Routing, IReadOnlySet<string> Touc
     /// change keeps the routing scope; forwarding reads it only when a packet crosses from W into V.</summary>
     public IReadOnlySet<string> ForwardedTrafficVnets { get; init; } = new HashSet<string>();
 
+    /// <summary>The positions, in both topologies' peering lists, of the peerings whose only change is
+    /// allowForwardedTraffic (the peerings of <see cref="ForwardedTrafficVnets"/>).</summary>
+    public IReadOnlyList<int> ForwardedTrafficPeerings { get; init; } = [];
+
     /// <summary>The collections only forwarding reads, beyond route tables and peerings (NSGs, NICs, VMs, firewalls).</summary>
     public const TopologyParts ForwardingOnly = TopologyParts.NetworkSecurityGroups | TopologyParts.NetworkInterfaces
         | TopologyParts.VirtualMachines | TopologyParts.AzureFirewalls;
@@ -55,12 +59,17 @@ public sealed record ChangeScope(RoutingScope Routing, IReadOnlySet<string> Touc
         new(RoutingScope.Full, new HashSet<string>(), new HashSet<string>()) { Changed = changed };
 
     /// <summary>Which collections differ (<see cref="Structural.Same"/> on each).</summary>
-    public static TopologyParts ChangedParts(Topology before, Topology after)
+    public static TopologyParts ChangedParts(Topology before, Topology after) => ChangedParts(before, after, out _);
+
+    /// <summary><see cref="ChangedParts(Topology, Topology)"/>, with the positions of the peerings whose only change is
+    /// allowForwardedTraffic (null when a peering changed otherwise).</summary>
+    private static TopologyParts ChangedParts(Topology before, Topology after, out List<int>? forwardedTraffic)
     {
         var changed = TopologyParts.None;
         void Check(TopologyParts part, object a, object b) { if (!Structural.Same(a, b)) changed |= part; }
         Check(TopologyParts.VirtualNetworks, before.VirtualNetworks, after.VirtualNetworks);
-        changed |= ForwardedTrafficOnly(before.VirtualNetworkPeerings, after.VirtualNetworkPeerings) switch
+        forwardedTraffic = ForwardedTrafficOnly(before.VirtualNetworkPeerings, after.VirtualNetworkPeerings);
+        changed |= forwardedTraffic switch
         {
             null => TopologyParts.VirtualNetworkPeerings | TopologyParts.PeeringForwardedTraffic,
             { Count: 0 } => TopologyParts.None,
@@ -83,12 +92,11 @@ public sealed record ChangeScope(RoutingScope Routing, IReadOnlySet<string> Touc
 
     public static ChangeScope Of(Topology before, Topology after)
     {
-        var changed = ChangedParts(before, after);
+        var changed = ChangedParts(before, after, out var forwardedPeerings);
         if ((changed & RoutingInputs) != 0 || before.VirtualNetworks.Length != after.VirtualNetworks.Length) return Full(changed);
         if ((changed & TopologyParts.VirtualNetworkPeerings) != 0) return Full(changed);
-        var forwarded = (changed & TopologyParts.PeeringForwardedTraffic) != 0
-            ? ForwardedTrafficOnly(before.VirtualNetworkPeerings, after.VirtualNetworkPeerings)!
-            : new HashSet<string>(StringComparer.Ordinal);
+        // The peerings' VNets V (of V → W): forwarding reads the flag when a packet crosses from W into V.
+        var forwarded = new HashSet<string>(forwardedPeerings!.Select(i => after.VirtualNetworkPeerings[i].VirtualNetwork), StringComparer.Ordinal);
 
         var narrow = (changed & ForwardingOnly) == 0;
         var touched = new HashSet<string>(StringComparer.Ordinal);
@@ -123,25 +131,26 @@ public sealed record ChangeScope(RoutingScope Routing, IReadOnlySet<string> Touc
         {
             Changed = changed,
             ForwardedTrafficVnets = forwarded,
+            ForwardedTrafficPeerings = forwardedPeerings!,
             NarrowForwarding = narrow,
         };
     }
 
-    /// <summary>The VNets V of the peerings (V → W) that differ only in allowForwardedTraffic, position by position;
-    /// null when any other peering field, or their number or order, changed (routing reads those).</summary>
-    private static HashSet<string>? ForwardedTrafficOnly(ImmutableArray<VirtualNetworkPeering> before, ImmutableArray<VirtualNetworkPeering> after)
+    /// <summary>The positions of the peerings that differ only in allowForwardedTraffic, position by position; null
+    /// when any other peering field, or their number or order, changed (routing reads those).</summary>
+    private static List<int>? ForwardedTrafficOnly(ImmutableArray<VirtualNetworkPeering> before, ImmutableArray<VirtualNetworkPeering> after)
     {
-        var vnets = new HashSet<string>(StringComparer.Ordinal);
-        if (before == after) return vnets;
+        var positions = new List<int>();
+        if (before == after) return positions;
         if (before.Length != after.Length) return null;
         for (var i = 0; i < before.Length; i++)
         {
             var (b, a) = (before[i], after[i]);
             if (ReferenceEquals(b, a) || Structural.Same(b, a)) continue;
             if (!Structural.Same(b with { AllowForwardedTraffic = a.AllowForwardedTraffic }, a)) return null;
-            vnets.Add(a.VirtualNetwork);
+            positions.Add(i);
         }
-        return vnets;
+        return positions;
     }
 }
 
