@@ -35,17 +35,9 @@ internal sealed class UserRouteLayer
     private Dictionary<int, EffectiveRoute> InvalidGateways => LazyInitializer.EnsureInitialized(ref _invalidGateways, () =>
     {
         var invalid = new Dictionary<int, EffectiveRoute>(_b2.Count);
+        // The same defeat a Default route with that prefix records (SamePrefixDefeat).
         foreach (var (gi, ui) in _b2)
-        {
-            var w = PlainUsers[ui];
-            var prefix = Gateways!.Routes[gi].Prefix;
-            invalid[gi] = Gateways.Effective[gi] with
-            {
-                State = RouteState.Invalid,
-                ShadowedBy = null,
-                InvalidBecause = new RouteDefeat("B2", $"the User route {w.Name} ({w.NextHopType}) has the same prefix and a higher-priority source (User > VirtualNetworkGateway > Default)", [prefix]),
-            };
-        }
+            invalid[gi] = Gateways!.Effective[gi] with { State = RouteState.Invalid, ShadowedBy = null, InvalidBecause = SamePrefixDefeat(PlainUsers[ui]) };
         return invalid;
     });
     private readonly Lazy<(ImmutableArray<EffectiveRoute> Users, Dictionary<int, EffectiveRoute> GatewayOverrides)> _annotations;
