@@ -522,37 +522,41 @@ internal sealed class ClassSweep
             var n = classes.Count;
             if (n == 0) return [];
             var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(classes);
-            // Each key once (a key can be a table lookup), kept for the second pass.
-            var keyOf = System.Buffers.ArrayPool<TKey>.Shared.Rent(n);
-            var same = true;
-            keyOf[0] = key(span[0]);
-            for (var i = 1; i < n; i++)
-            {
-                keyOf[i] = key(span[i]);
-                if (same && !Same(keyOf[i], keyOf[0], comparer)) same = false;
-            }
-            if (same)
-            {
-                // Most steps take a group on whole: the list itself goes on (no step writes to the list it is given).
-                var only = keyOf[0];
-                Return(keyOf, n);
-                return [(only, classes)];
-            }
-            var keys = new List<TKey>();
-            var counts = new List<int>();
+            // Each class's key is asked once (a key can be a table lookup) and compared with the last one found: a group's
+            // classes mostly share it, so most steps take the group on whole. Only the keys' positions are kept (a wide
+            // row's keys themselves were a megabyte to write, read and clear at every step).
+            var first = key(span[0]);
+            var i = 1;
+            while (i < n && Same(key(span[i]), first, comparer)) i++;
+            // Most steps take a group on whole: the list itself goes on (no step writes to the list it is given).
+            if (i == n) return [(first, classes)];
+            var keys = new List<TKey> { first };
+            var counts = new List<int> { i };
             var of = System.Buffers.ArrayPool<int>.Shared.Rent(n);
+            Array.Clear(of, 0, i);   // the first i classes are group 0
             Dictionary<TKey, int>? index = null;
-            var last = -1;
-            for (var i = 0; i < n; i++)
+            var last = 0;
+            for (; i < n; i++)
             {
-                var k = keyOf[i];
-                if (last < 0 || !Same(k, keys[last], comparer))
+                var k = key(span[i]);
+                if (!Same(k, keys[last], comparer))
                 {
-                    index ??= new Dictionary<TKey, int>(comparer ?? EqualityComparer<TKey>.Default);
-                    if (!index.TryGetValue(k, out last))
+                    last = -1;
+                    // Few keys are looked through; past eight, a table.
+                    if (index is null)
+                    {
+                        for (var g = 0; g < keys.Count; g++)
+                            if (Same(k, keys[g], comparer)) { last = g; break; }
+                        if (last < 0 && keys.Count >= 8)
+                        {
+                            index = new Dictionary<TKey, int>(comparer ?? EqualityComparer<TKey>.Default);
+                            for (var g = 0; g < keys.Count; g++) index.TryAdd(keys[g], g);
+                        }
+                    }
+                    if (last < 0 && (index is null || !index.TryGetValue(k, out last)))
                     {
                         last = keys.Count;
-                        index[k] = last;
+                        index?.Add(k, last);
                         keys.Add(k);
                         counts.Add(0);
                     }
@@ -562,21 +566,14 @@ internal sealed class ClassSweep
             }
             var lists = new List<int>[keys.Count];
             for (var g = 0; g < keys.Count; g++) lists[g] = new List<int>(counts[g]);
-            for (var i = 0; i < n; i++) lists[of[i]].Add(span[i]);
+            for (var j = 0; j < n; j++) lists[of[j]].Add(span[j]);
             System.Buffers.ArrayPool<int>.Shared.Return(of);
-            Return(keyOf, n);
             var groups = new List<(TKey, List<int>)>(keys.Count);
             for (var g = 0; g < keys.Count; g++) groups.Add((keys[g], lists[g]));
             return groups;
 
             // The default comparer called directly: for a struct key the call is inlined.
             static bool Same(TKey x, TKey y, IEqualityComparer<TKey>? c) => c is null ? EqualityComparer<TKey>.Default.Equals(x, y) : c.Equals(x, y);
-
-            static void Return(TKey[] array, int used)
-            {
-                if (System.Runtime.CompilerServices.RuntimeHelpers.IsReferenceOrContainsReferences<TKey>()) Array.Clear(array, 0, used);
-                System.Buffers.ArrayPool<TKey>.Shared.Return(array);
-            }
         }
 
         // ------------------------------------------------------------ the request: the destination varies
@@ -589,8 +586,10 @@ internal sealed class ClassSweep
             var tag = _f.VirtualNetworkTag(subnetId);
             var allowed = new List<int>(classes.Count);
             var denied = new List<int>();
+            // The source, protocol and ports are the row's: which rules they match is asked once, then each class's destination.
+            var matches = NsgEvaluation.SourceMatches(nsg, direction, RequestFlow(classes[0]), tag, T.ServiceTags);
             foreach (var j in classes)
-                (NsgEvaluation.Evaluate(nsg, direction, RequestFlow(j), tag, T.ServiceTags).Allowed ? allowed : denied).Add(j);
+                (NsgEvaluation.AllowedTo(nsg, direction, matches, A(j), tag, T.ServiceTags) ? allowed : denied).Add(j);
             End(st, denied, Disposition.DeniedByNsg);
             return allowed;
         }
@@ -656,8 +655,7 @@ internal sealed class ClassSweep
                 if (r1 is not null) { r1.DestinationSubnet[j] = s; r1.Landing[j] = landing; }
                 if (r2 is not null) { r2.DestinationSubnet[j] = s; r2.Landing[j] = landing; }
                 var nic = landing.Nic;
-                if ((landing.SubnetNsg is { } sn && !NsgEvaluation.Evaluate(sn, SecurityRuleDirection.Inbound, RequestFlow(j), landing.Tag!, T.ServiceTags).Allowed)
-                    || (landing.NicNsg is { } nn && !NsgEvaluation.Evaluate(nn, SecurityRuleDirection.Inbound, RequestFlow(j), landing.Tag!, T.ServiceTags).Allowed))
+                if ((landing.SubnetNsg is { } sn && !Inbound(sn, landing.Tag!, j)) || (landing.NicNsg is { } nn && !Inbound(nn, landing.Tag!, j)))
                 {
                     denied.Add(j);
                     continue;
@@ -669,7 +667,21 @@ internal sealed class ClassSweep
             End(st, none, Disposition.NoRoute);
             End(st, denied, Disposition.DeniedByNsg);
             End(st, delivered, Disposition.Delivered, ReplyFrom.Subnet);
+
+            // The destination's NSG for the row's source: which rules the source matches is asked once per NSG and tag
+            // (a group's classes mostly land in a few subnets), then each class's destination.
+            bool Inbound(NetworkSecurityGroup nsg, Func<Ipv4, bool> tag, int j)
+            {
+                if (!ReferenceEquals(nsg, lastNsg) || !ReferenceEquals(tag, lastTag))
+                    (lastNsg, lastTag, lastMatches) = (nsg, tag, NsgEvaluation.SourceMatches(nsg, SecurityRuleDirection.Inbound, RequestFlow(j), tag, T.ServiceTags));
+                return NsgEvaluation.AllowedTo(nsg, SecurityRuleDirection.Inbound, lastMatches!, A(j), tag, T.ServiceTags);
+            }
         }
+
+        // RequestDeliverIn's last NSG, tag and the rules the source matches there.
+        private NetworkSecurityGroup? lastNsg;
+        private Func<Ipv4, bool>? lastTag;
+        private bool[]? lastMatches;
 
         /// <summary>Walk.CrossPeering for a request (the source is the sweep's: rule C2 decides once per peering).</summary>
         private void RequestPeering(State st, List<int> classes, string localVnet, string? senderGateway)

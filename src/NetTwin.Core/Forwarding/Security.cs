@@ -50,6 +50,35 @@ public static class NsgEvaluation
         throw new InvalidOperationException("DenyAll matches every packet");
     }
 
+    /// <summary>For each rule of one direction in the order they are tried: whether it matches the flow in everything but
+    /// its destination address (protocol, source, ports). <see cref="AllowedTo"/> then decides for any destination as
+    /// <see cref="Evaluate"/> does: a sweep from one source asks once per NSG, not once per destination.</summary>
+    internal static bool[] SourceMatches(NetworkSecurityGroup nsg, SecurityRuleDirection direction, Flow f, Func<Ipv4, bool> virtualNetwork,
+        ServiceTagSet? tags = null)
+    {
+        var rules = Ordered(nsg, direction);
+        var m = new bool[rules.Length];
+        for (var i = 0; i < rules.Length; i++)
+        {
+            var r = rules[i].Rule;
+            m[i] = (r.Protocol == TransportProtocol.Any || r.Protocol == f.Protocol) && AnyAddress(r.SourceAddressPrefixes, f.Source, virtualNetwork, tags)
+                   && (f.Protocol == TransportProtocol.Icmp || (AnyPort(r.SourcePortRanges, f.SourcePort) && AnyPort(r.DestinationPortRanges, f.DestinationPort)));
+        }
+        return m;
+    }
+
+    /// <summary><see cref="Evaluate"/>'s verdict (allowed or not) for a flow to <paramref name="destination"/> whose
+    /// other fields give <paramref name="sourceMatches"/> (<see cref="SourceMatches"/>, same NSG and direction).</summary>
+    internal static bool AllowedTo(NetworkSecurityGroup nsg, SecurityRuleDirection direction, bool[] sourceMatches, Ipv4 destination,
+        Func<Ipv4, bool> virtualNetwork, ServiceTagSet? tags = null)
+    {
+        var rules = Ordered(nsg, direction);
+        for (var i = 0; i < rules.Length; i++)
+            if (sourceMatches[i] && AnyAddress(rules[i].Rule.DestinationAddressPrefixes, destination, virtualNetwork, tags))
+                return rules[i].Verdict.Allowed;
+        throw new InvalidOperationException("DenyAll matches every packet");
+    }
+
     private static readonly ConditionalWeakTable<NetworkSecurityGroup, (SecurityRule, Verdict)[][]> Compiled = new();
 
     /// <summary>An NSG's rules in one direction as they are tried: custom rules by priority (a stable sort), then the

@@ -69,11 +69,11 @@ public sealed class ControlPlane
         if (recomputed is not null)
         {
             // Tables built on a hub whose gateway routes are the baseline's are the baseline's (they read no failure).
-            foreach (var (vnet, routes) in reuse!._vnets)
+            foreach (var (vnet, routes) in reuse!.VnetEntries())
                 if (Transit.HubOf(vnet) is not { } h || !recomputed.Contains(h)) _vnets[vnet] = routes;
-            foreach (var (key, layer) in reuse._layers)
+            foreach (var (key, layer) in reuse.LayerEntries())
                 if (key.Hub is null || !recomputed.Contains(key.Hub)) _layers[key] = layer;
-            foreach (var (key, table) in reuse._tables)
+            foreach (var (key, table) in reuse.TableEntries())
                 if (Transit.HubOf(key.Vnet) is not { } h || !recomputed.Contains(h)) _tables[key] = table;
         }
         notes.AddRange(Bgp.Notes);
@@ -173,12 +173,19 @@ public sealed class ControlPlane
         Notes = baseline.Notes;
         foreach (var (hub, set) in baseline._hubSets) _hubSets[hub] = set;
         foreach (var (hub, hubNotes) in baseline._hubNotes) _hubNotes[hub] = hubNotes;
-        foreach (var (vnet, routes) in baseline._vnets) _vnets[vnet] = routes;
-        foreach (var (key, layer) in baseline._layers)
-            if (key.Table is null || !changedRouteTables.Contains(key.Table)) _layers[key] = layer;
-        foreach (var (key, table) in baseline._tables)
-            if (key.Table is null || !changedRouteTables.Contains(key.Table)) _tables[key] = table;
+        // Nothing else is copied: the tables and layers of unchanged route tables, and every VNet's routes, are asked of
+        // the baseline when first needed (SharedTable, Vnet); Recompute reads them through the Entries below.
     }
+
+    // What a control plane holds, for Recompute to reuse: a derived plane's own (the changed route tables') and the
+    // baseline's it shares.
+    private IEnumerable<KeyValuePair<string, Lazy<VnetRoutes>>> VnetEntries() => _sharedWith is var (b, _) ? b.VnetEntries() : _vnets;
+
+    private IEnumerable<KeyValuePair<(string? Table, string? Hub), Lazy<UserRouteLayer>>> LayerEntries() =>
+        _sharedWith is var (b, changed) ? b.LayerEntries().Where(e => e.Key.Table is null || !changed.Contains(e.Key.Table)).Concat(_layers) : _layers;
+
+    private IEnumerable<KeyValuePair<(string Vnet, string? Table, string Endpoints), Lazy<EffectiveRouteTable>>> TableEntries() =>
+        _sharedWith is var (b, changed) ? b.TableEntries().Where(e => e.Key.Table is null || !changed.Contains(e.Key.Table)).Concat(_tables) : _tables;
 
     /// <summary>The effective routes of a subnet ("vnet/subnet"), as <c>az network nic show-effective-route-table</c>
     /// shows them for any NIC in it.</summary>
@@ -265,7 +272,8 @@ public sealed class ControlPlane
             new UserRouteLayer(table, table is { DisableBgpRoutePropagation: true } ? null : serving, serving, Topology.ServiceTags))).Value;
     }
 
-    private VnetRoutes Vnet(string name) =>
+    // A derived plane's VNets route as its baseline's (its scope changed nothing VnetRoutes reads: WithRouteTables).
+    private VnetRoutes Vnet(string name) => _sharedWith is var (b, _) ? b.Vnet(name) :
         _vnets.GetOrAdd(name, n => new Lazy<VnetRoutes>(() =>
         {
             var vnet = Topology.VirtualNetwork(n)!;
