@@ -235,9 +235,15 @@ public sealed class ControlPlane
     /// wait for each other on every table and layer they both reach first.</summary>
     internal void Prepare(IEnumerable<Subnet> subnets)
     {
+        if (HasEveryTable) return;
         var byVnet = subnets.Where(s => !_bySubnet.ContainsKey(s.Id)).GroupBy(s => s.VirtualNetwork).Select(g => g.ToList()).ToList();
         Parallel.ForEach(byVnet, group => { foreach (var s in group) _ = Table(s); });
     }
+
+    /// <summary>True once every subnet's table is built (<see cref="AllSubnetTables"/>): nothing left to prepare.</summary>
+    internal bool HasEveryTable => _bySubnet.Count >= (_subnetCount ??= Topology.VirtualNetworks.Sum(v => v.Subnets.Length));
+
+    private int? _subnetCount;
 
     private EffectiveRouteTable Table(Subnet subnet)
     {

@@ -72,15 +72,25 @@ public static class FlowDiff
         // A verdict reads dispositions and devices only: no hop is recorded (Forwarder.Hops).
         var (fb, fa) = (new Forwarder(before) { HopTexts = false, Hops = false }, new Forwarder(after) { HopTexts = false, Hops = false });
         var intervals = Intervals(Cuts(fb, fa, scope, selection.Destinations));
-        var sources = Sources(before.Topology, after.Topology);
+        var (setB, setA) = (SourcesOf(before), SourcesOf(after, SourcesOf(before)));
+        var sources = Sources(setB, setA);
         var (bt, at) = (before.Topology, after.Topology);
         // A list the selection hands out (the intervals every source traces, one array for 10,000 sources) is only read:
         // kept as it is, not copied per source.
-        var perSource = sources.Select(id => selection.IntervalsFor(id, () => Address(bt, id) ?? Address(at, id),
-            Prefixes(bt.Subnet(id)?.AddressPrefix, at.Subnet(id)?.AddressPrefix), intervals)).Select(e => e is int[] shared ? shared : (IReadOnlyList<int>)[.. e]).ToList();
+        var perSource = new List<IReadOnlyList<int>>(sources.Count);
+        // Both sides' subnets of each source, by position when both sides have the same sources (no lookup by name).
+        var aligned = ReferenceEquals(setA.Sorted, setB.Sorted);
+        for (var k = 0; k < sources.Count; k++)
+        {
+            var id = sources[k];
+            var (sb, sa) = aligned ? (setB.SortedSubnets[k], setA.SortedSubnets[k]) : (bt.Subnet(id), at.Subnet(id));
+            var e = selection.IntervalsFor(id, () => setB.EndpointOf(id)?.From.Address ?? setA.EndpointOf(id)?.From.Address,
+                Prefixes(sb?.AddressPrefix, sa?.AddressPrefix), intervals);
+            perSource.Add(e is int[] shared ? shared : [.. e]);
+        }
         // Targets read the NICs, subnets, devices, sites and circuits only: unchanged, the after side's are the before side's.
         var sameTargets = scope is not null && (scope.Changed & TargetParts) == 0;
-        return Trace(fb, fa, sources, intervals, perSource, protocol, port, sweep: true, sameTargets, ForwardedTrafficOnly(fb, fa, scope));
+        return Trace(fb, fa, sources, intervals, perSource, protocol, port, sweep: true, sameTargets, ForwardedTrafficOnly(fb, fa, scope), (setB, setA));
     }
 
     /// <summary>When the two estates differ only in peerings' allowForwardedTraffic (over one control plane and one set
@@ -121,11 +131,83 @@ public static class FlowDiff
     private const TopologyParts TargetParts = TopologyParts.VirtualNetworks | TopologyParts.NetworkInterfaces | TopologyParts.OnPremisesDevices
         | TopologyParts.LocalNetworkGateways | TopologyParts.ExpressRouteCircuits;
 
-    /// <summary>The address a source subnet's flows come from (its first NIC, else its first usable address).</summary>
-    private static Ipv4? Address(Topology t, string subnet) => t.Subnet(subnet) is null ? null : Endpoints.Resolve(t, subnet).Address;
 
     private static List<string> Sources(Topology bt, Topology at) =>
         [.. bt.Subnets.Concat(at.Subnets).Where(s => s.HoldsWorkloads).Select(s => s.Id).Distinct().Order(StringComparer.Ordinal)];
+
+    /// <summary>One side's source subnets (those holding workloads): their ids in the topology's order and sorted
+    /// (ordinal), and each one's endpoint (<see cref="Endpoints.Resolve"/>) on first use. Worked out once per planes
+    /// object, so the what-ifs asked of one baseline share the baseline's (<see cref="PrepareBaseline"/>).</summary>
+    private sealed class SourceSet
+    {
+        public readonly string[] InOrder;
+        public readonly string[] Sorted;
+        /// <summary>The subnet of each of <see cref="Sorted"/>, by position.</summary>
+        public readonly Subnet[] SortedSubnets;
+        // The positions in InOrder of Sorted's ids.
+        private readonly int[] _order;
+        private readonly Topology _topology;
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (Subnet Subnet, Endpoint From)> _endpoints = new(StringComparer.Ordinal);
+
+        public SourceSet(Topology t, SourceSet? like = null)
+        {
+            _topology = t;
+            var ids = new List<string>();
+            var subnets = new List<Subnet>();
+            foreach (var sn in t.Subnets)
+                if (sn.HoldsWorkloads) { ids.Add(sn.Id); subnets.Add(sn); }
+            InOrder = [.. ids];
+            // The same subnets in the same order as the baseline's (a change that adds or removes none): its order holds.
+            if (like is not null && InOrder.AsSpan().SequenceEqual(like.InOrder))
+                (Sorted, _order) = (like.Sorted, like._order);
+            else
+            {
+                var order = Enumerable.Range(0, InOrder.Length).OrderBy(i => InOrder[i], StringComparer.Ordinal).ToList();
+                order = [.. order.Where((i, k) => k == 0 || InOrder[order[k - 1]] != InOrder[i])];   // each id once
+                _order = [.. order];
+                Sorted = [.. order.Select(i => InOrder[i])];
+            }
+            SortedSubnets = [.. _order.Select(i => subnets[i])];
+        }
+
+        public (Subnet Subnet, Endpoint From)? EndpointOf(string id) =>
+            _endpoints.TryGetValue(id, out var known) ? known
+            : _topology.Subnet(id) is { } sn ? _endpoints.GetOrAdd(id, static (x, a) => (a.Subnet, Endpoints.Resolve(a.Topology, x)), (Subnet: sn, Topology: _topology))
+            : null;
+    }
+
+    private static readonly ConditionalWeakTable<Planes, SourceSet> SourceCache = new();
+
+    private static SourceSet SourcesOf(Planes p, SourceSet? like = null) => SourceCache.GetValue(p, x => new SourceSet(x.Topology, like));
+
+    /// <summary>The source subnets of both sides, sorted (ordinal), each once.</summary>
+    private static List<string> Sources(SourceSet b, SourceSet a)
+    {
+        if (ReferenceEquals(a.Sorted, b.Sorted)) return [.. b.Sorted];
+        var merged = new List<string>(b.Sorted.Length + 8);
+        int i = 0, j = 0;
+        while (i < b.Sorted.Length || j < a.Sorted.Length)
+        {
+            var c = i == b.Sorted.Length ? 1 : j == a.Sorted.Length ? -1 : string.CompareOrdinal(b.Sorted[i], a.Sorted[j]);
+            if (c <= 0) merged.Add(b.Sorted[i++]);
+            else merged.Add(a.Sorted[j++]);
+            if (c == 0) j++;
+        }
+        return merged;
+    }
+
+    /// <summary>Works out, once, what every flow diff over the baseline <paramref name="planes"/> shares: its cut points
+    /// (<see cref="SideCuts"/>), its source subnets and their endpoints, and every subnet's effective routes (as
+    /// <see cref="FailureSweep"/> does before its cases). A session asking several what-ifs of one baseline pays for
+    /// these with the first; this pays for them beforehand.</summary>
+    public static void PrepareBaseline(Planes planes)
+    {
+        ArgumentNullException.ThrowIfNull(planes);
+        _ = SideCuts(planes);
+        var set = SourcesOf(planes);
+        Parallel.ForEach(set.Sorted, id => set.EndpointOf(id));
+        _ = planes.Routing.AllSubnetTables();
+    }
 
     private static List<(ulong Lo, ulong Hi)> Intervals(IEnumerable<ulong> cuts)
     {
@@ -222,20 +304,27 @@ public static class FlowDiff
     /// plain definition <see cref="CompareInFull"/> keeps, which the equivalence tests hold the sweep to).</summary>
     private static IReadOnlyList<FlowChange> Trace(Forwarder fb, Forwarder fa, List<string> sources, List<(ulong Lo, ulong Hi)> intervals,
         IReadOnlyList<IReadOnlyList<int>> chosen, TransportProtocol protocol, int port, bool sweep, bool sameTargets = false,
-        Dictionary<VirtualNetworkPeering, bool>? afterForwardedTraffic = null)
+        Dictionary<VirtualNetworkPeering, bool>? afterForwardedTraffic = null, (SourceSet Before, SourceSet After)? sets = null)
     {
         var (bt, at) = (fb.Topology, fa.Topology);
         // What does not depend on the pair is resolved once per side: each interval's target, each source's endpoint.
         var marked = new bool[intervals.Count];
-        foreach (var c in chosen) foreach (var i in c) marked[i] = true;
+        // A list the selection hands to many sources (every source's intervals into a spoke) is marked once.
+        var seen = new HashSet<IReadOnlyList<int>>(ReferenceEqualityComparer.Instance);
+        foreach (var c in chosen)
+            if (seen.Add(c))
+            {
+                if (c is int[] array) foreach (var i in array) marked[i] = true;
+                else foreach (var i in c) marked[i] = true;
+            }
         var needed = new List<int>();
         for (var i = 0; i < marked.Length; i++) if (marked[i]) needed.Add(i);
         var tb = Targets(bt, intervals, needed);
         var ta = sameTargets ? tb : Targets(at, intervals, needed);
         var used = Enumerable.Range(0, sources.Count).Where(i => chosen[i].Count > 0).ToList();
         // Sources resolve from the same parts as targets (subnets and their NICs): unchanged, they resolve alike.
-        var fromBefore = SourceEndpoints(bt, sources, used);
-        var fromAfter = sameTargets ? fromBefore : SourceEndpoints(at, sources, used);
+        var fromBefore = SourceEndpoints(bt, sources, used, sets?.Before);
+        var fromAfter = sameTargets ? fromBefore : SourceEndpoints(at, sources, used, sets?.After);
         // Changed classes, grouped by source, destination and both verdicts; intervals merged where contiguous. Sources
         // are in ordinal order, so each source is grouped and sorted on its own and the lists are joined in source order.
         var perSource = new List<FlowChange>[used.Count];
@@ -281,7 +370,14 @@ public static class FlowDiff
             });
             Parallel.For(0, used.Count, u => perSource[u] = Changes(sources[used[u]], chosen[used[u]], intervals, k => rows[firsts[u] + k], labels));
         }
-        return [.. perSource.SelectMany(l => l)];
+        var all = new FlowChange[perSource.Sum(l => l.Count)];
+        var next = 0;
+        foreach (var l in perSource)
+        {
+            System.Runtime.InteropServices.CollectionsMarshal.AsSpan(l).CopyTo(all.AsSpan(next));
+            next += l.Count;
+        }
+        return all;
     }
 
     /// <summary>One source's flow changes: its classes (<paramref name="classes"/>, ascending, with their verdicts on both
@@ -418,6 +514,7 @@ public static class FlowDiff
     /// replies start) before the sweep's threads reach for them together.</summary>
     private static void Prepare(Forwarder f, (Endpoint To, string Name)?[] targets, (Subnet Subnet, Endpoint From)?[] sources, List<int> needed, List<int> used)
     {
+        if (f.Routing.HasEveryTable) return;
         var subnets = new HashSet<Subnet>(ReferenceEqualityComparer.Instance);
         foreach (var i in used) if (sources[i] is { } s) subnets.Add(s.Subnet);
         foreach (var i in needed)
@@ -427,11 +524,11 @@ public static class FlowDiff
     }
 
     /// <summary>Each used source subnet on one side, with its endpoint (null when the side has no such subnet).</summary>
-    private static (Subnet Subnet, Endpoint From)?[] SourceEndpoints(Topology t, List<string> sources, List<int> used)
+    private static (Subnet Subnet, Endpoint From)?[] SourceEndpoints(Topology t, List<string> sources, List<int> used, SourceSet? set = null)
     {
         var result = new (Subnet, Endpoint)?[sources.Count];
         foreach (var i in used)
-            if (t.Subnet(sources[i]) is { } s) result[i] = (s, Endpoints.Resolve(t, sources[i]));
+            result[i] = set is not null ? set.EndpointOf(sources[i]) : t.Subnet(sources[i]) is { } s ? (s, Endpoints.Resolve(t, sources[i])) : null;
         return result;
     }
 

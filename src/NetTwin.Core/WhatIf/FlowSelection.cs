@@ -54,12 +54,14 @@ public sealed class FlowSelection
         _to = to;
         _everythingFrom = everythingFrom;
         _toEverySource = to.Any(t => t.Item3);
+        _changedTo = to.Any(t => !t.Item3);
         _sourceRanges = Merge(to.SelectMany(t => t.Item4).Concat(everythingFrom.Select(p => ((ulong)p.First.Value, (ulong)p.Last.Value))));
     }
 
     // Whether some destination is selected from every source, and the ranges a source's address is tested against
     // (merged): a source outside them, with no interval of its own, traces nothing.
     private readonly bool _toEverySource;
+    private readonly bool _changedTo;   // some destination is selected only from the sources in its changed prefixes
     private readonly List<(ulong Lo, ulong Hi)> _sourceRanges;
 
     private bool MeetsSourceRanges(IReadOnlyList<Prefix> prefixes)
@@ -128,6 +130,19 @@ public sealed class FlowSelection
     {
         if (_all) return Enumerable.Range(0, intervals.Count);
         if (!_toEverySource && !_from.ContainsKey(source) && !MeetsSourceRanges(sourcePrefixes)) return [];
+        if (_from.Count == 0 && !_changedTo)
+        {
+            // Only destinations every source traces, and the sources whose every flow is traced (a peering's VNet): no
+            // list made per source (a flow diff asks 10,000 times).
+            foreach (var p in _everythingFrom)
+                foreach (var q in sourcePrefixes)
+                    if (p.First.Value <= q.Last.Value && q.First.Value <= p.Last.Value)
+                    {
+                        if (address() is { } ip && _everythingFrom.Any(x => x.Contains(ip))) return Enumerable.Range(0, intervals.Count);
+                        return EveryIntervals(intervals);
+                    }
+            return EveryIntervals(intervals);
+        }
         bool Overlaps(ulong lo, ulong hi) => sourcePrefixes.Any(p => p.First.Value <= hi && lo <= p.Last.Value);
         Ipv4? resolved = null;
         var asked = false;

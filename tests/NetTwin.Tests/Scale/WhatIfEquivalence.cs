@@ -308,6 +308,12 @@ public class WhatIfEquivalence
             if (s.RouteTable is not null) yield return ($"{s.Id} without its route table", With(s with { RouteTable = null }));
             else if (t.RouteTables.Length > 0) yield return ($"{s.Id} given {t.RouteTables[0].Name}", With(s with { RouteTable = t.RouteTables[0].Name }));
         }
+        // A workload subnet renamed (one no NIC is in): the two sides' source subnets differ, and are merged.
+        if (subnets.FirstOrDefault(x => x.s.HoldsWorkloads && !t.NetworkInterfaces.Any(n => n.Subnet == x.s.Id)) is { s: not null } free)
+        {
+            var v = t.VirtualNetworks[free.vi];
+            yield return ($"{free.s.Id} renamed", t with { VirtualNetworks = t.VirtualNetworks.SetItem(free.vi, v with { Subnets = v.Subnets.SetItem(free.si, free.s with { Name = "aaa-" + free.s.Name }) }) });
+        }
         for (var i = 0; i < t.NetworkSecurityGroups.Length && i < 3; i++)
         {
             var n = t.NetworkSecurityGroups[i];
