@@ -254,7 +254,8 @@ internal sealed class Walk
     {
         if (!Visit("route", subnet.Id)) return;
         var table = _f.Routing.EffectiveRoutes(subnet.Id);
-        var r = table.Lookup(Dst);
+        // Without hop texts nothing reads a route's listing (B9's shadow, A8's note): the table is not annotated for it.
+        var r = HopTexts ? table.Lookup(Dst) : table.Forward(Dst);
         Pass(subnet.Id);
         if (r is null)
         {

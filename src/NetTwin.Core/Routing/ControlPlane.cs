@@ -241,9 +241,9 @@ public sealed class ControlPlane
     }
 
     /// <summary>True once every subnet's table is built (<see cref="AllSubnetTables"/>): nothing left to prepare.</summary>
-    internal bool HasEveryTable => _bySubnet.Count >= (_subnetCount ??= Topology.VirtualNetworks.Sum(v => v.Subnets.Length));
+    internal bool HasEveryTable => _everyTable || (_everyTable = _bySubnet.Count >= Topology.VirtualNetworks.Sum(v => v.Subnets.Length));
 
-    private int? _subnetCount;
+    private volatile bool _everyTable;   // once true, true for good (tables are only added)
 
     private EffectiveRouteTable Table(Subnet subnet)
     {

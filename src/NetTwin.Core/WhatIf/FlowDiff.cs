@@ -203,7 +203,14 @@ public static class FlowDiff
     public static void PrepareBaseline(Planes planes)
     {
         ArgumentNullException.ThrowIfNull(planes);
-        _ = SideCuts(planes);
+        var cuts = SideCuts(planes);
+        // The targets of the intervals a what-if that adds no cut of its own divides the estate into (a change of NSGs,
+        // NICs or peering flags).
+        var all = new HashSet<ulong>(cuts) { 0, 1UL << 32 };
+        foreach (var p in AddressRanges.NotPublic) { all.Add(p.First.Value); all.Add((ulong)p.Last.Value + 1); }
+        var intervals = Intervals(all);
+        var targets = TargetsOf(planes);
+        Parallel.For(0, intervals.Count, i => targets.Of(intervals[i].Lo, intervals[i].Hi));
         var set = SourcesOf(planes);
         Parallel.ForEach(set.Sorted, id => set.EndpointOf(id));
         _ = planes.Routing.AllSubnetTables();
@@ -319,8 +326,8 @@ public static class FlowDiff
             }
         var needed = new List<int>();
         for (var i = 0; i < marked.Length; i++) if (marked[i]) needed.Add(i);
-        var tb = Targets(bt, intervals, needed);
-        var ta = sameTargets ? tb : Targets(at, intervals, needed);
+        var tb = Targets(fb.Planes, intervals, needed);
+        var ta = sameTargets ? tb : Targets(fa.Planes, intervals, needed);
         var used = Enumerable.Range(0, sources.Count).Where(i => chosen[i].Count > 0).ToList();
         // Sources resolve from the same parts as targets (subnets and their NICs): unchanged, they resolve alike.
         var fromBefore = SourceEndpoints(bt, sources, used, sets?.Before);
@@ -446,10 +453,11 @@ public static class FlowDiff
     /// 10,000 sources) and a verdict's text (a few dispositions, devices and asymmetries).</summary>
     private sealed class Labels
     {
-        private readonly System.Collections.Concurrent.ConcurrentDictionary<(ulong, ulong), string> _ranges = new();
+        // Both threads add to these as they go (a wide row's thousands of ranges): locks enough that they rarely meet.
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<(ulong, ulong), string> _ranges = new(concurrencyLevel: 64, capacity: 1024);
         // Keyed by the strings themselves (a disposition is one string per combination, a device's name its model's):
         // two equal strings that are not one object only make a second entry.
-        private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string, bool), string> _texts = new(SameStrings.Instance);
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string, bool), string> _texts = new(concurrencyLevel: 64, capacity: 256, SameStrings.Instance);
 
         private sealed class SameStrings : IEqualityComparer<(string, string, bool)>
         {
@@ -463,10 +471,22 @@ public static class FlowDiff
         public string Range((ulong Lo, ulong Hi) r) =>
             _ranges.TryGetValue(r, out var s) ? s : _ranges.GetOrAdd(r, static k => FlowDiff.Range(k.Item1, k.Item2));
 
-        public string Text(Verdict? v) =>
-            v is null ? "(no such source)"
-            : _texts.TryGetValue((v.Disposition, v.At, v.Asymmetric), out var s) ? s
-            : _texts.GetOrAdd((v.Disposition, v.At, v.Asymmetric), static (_, x) => x.Text, v);
+        public string Text(Verdict? v)
+        {
+            if (v is null) return "(no such source)";
+            // A row's changes mostly repeat the texts of the one before, on each side: the last two found, per thread.
+            var last = t_lastTexts ??= new (Labels?, string?, string?, bool, string?)[2];
+            foreach (var l in last)
+                if (ReferenceEquals(l.Item1, this) && ReferenceEquals(l.Item2, v.Disposition) && ReferenceEquals(l.Item3, v.At) && l.Item4 == v.Asymmetric)
+                    return l.Item5!;
+            var text = _texts.TryGetValue((v.Disposition, v.At, v.Asymmetric), out var s) ? s
+                : _texts.GetOrAdd((v.Disposition, v.At, v.Asymmetric), static (_, x) => x.Text, v);
+            last[1] = last[0];
+            last[0] = (this, v.Disposition, v.At, v.Asymmetric, text);
+            return text;
+        }
+
+        [ThreadStatic] private static (Labels?, string?, string?, bool, string?)[]? t_lastTexts;
     }
 
     /// <summary>A source's changed classes group by both verdicts (destination, text, path and reply path), compared
@@ -494,21 +514,41 @@ public static class FlowDiff
 
     /// <summary>The target of each needed interval on one side: its representative's endpoint, or null when none
     /// stands for it (the address resolves to nothing, or it is no unicast host and no NIC or device owns it).</summary>
-    private static (Endpoint To, string Name)?[] Targets(Topology t, List<(ulong Lo, ulong Hi)> intervals, List<int> needed)
+    private static (Endpoint To, string Name)?[] Targets(Planes p, List<(ulong Lo, ulong Hi)> intervals, List<int> needed)
     {
+        var known = TargetsOf(p);
         var targets = new (Endpoint, string)?[intervals.Count];
-        var nics = t.NetworkInterfaces.Select(n => n.PrivateIPAddress.Value).Order().ToArray();
-        var devices = t.OnPremisesDevices.SelectMany(Endpoints.DeviceAddresses).Select(a => a.Value).Order().ToArray();
         Parallel.For(0, needed.Count, k =>
         {
             var i = needed[k];
-            var target = Representative(t, nics, devices, intervals[i].Lo, intervals[i].Hi);
-            if (Endpoints.TryOf(t, target, labels: false) is not { } to) return;
-            if (to.Kind is EndpointKind.Site or EndpointKind.Internet or EndpointKind.CircuitNetwork && NoHosts.Any(p => p.Contains(target))) return;
-            targets[i] = (to, Destination(t, to));
+            targets[i] = known.Of(intervals[i].Lo, intervals[i].Hi);
         });
         return targets;
     }
+
+    /// <summary>One side's interval targets, each worked out once per planes object and kept (by the interval's bounds):
+    /// the what-ifs asked of one baseline share the baseline's (<see cref="PrepareBaseline"/>).</summary>
+    private sealed class TargetSet(Topology t)
+    {
+        private readonly uint[] _nics = [.. t.NetworkInterfaces.Select(n => n.PrivateIPAddress.Value).Order()];
+        private readonly uint[] _devices = [.. t.OnPremisesDevices.SelectMany(Endpoints.DeviceAddresses).Select(a => a.Value).Order()];
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<(ulong, ulong), (Endpoint To, string Name)?> _known = new(concurrencyLevel: 64, capacity: 1024);
+
+        public (Endpoint To, string Name)? Of(ulong lo, ulong hi)
+        {
+            if (_known.TryGetValue((lo, hi), out var found)) return found;
+            var target = Representative(t, _nics, _devices, lo, hi);
+            (Endpoint, string)? result = null;
+            if (Endpoints.TryOf(t, target, labels: false) is { } to
+                && !(to.Kind is EndpointKind.Site or EndpointKind.Internet or EndpointKind.CircuitNetwork && NoHosts.Any(x => x.Contains(target))))
+                result = (to, Destination(t, to));
+            return _known.GetOrAdd((lo, hi), result);
+        }
+    }
+
+    private static readonly ConditionalWeakTable<Planes, TargetSet> TargetCache = new();
+
+    private static TargetSet TargetsOf(Planes p) => TargetCache.GetValue(p, x => new TargetSet(x.Topology));
 
     /// <summary>Builds the tables one side's sweep reads first (the sources' subnets, and the subnets of the targets, where
     /// replies start) before the sweep's threads reach for them together.</summary>
