@@ -166,6 +166,13 @@ internal sealed class ClassSweep
         public readonly Disposition[] ReplyDisposition = new Disposition[n];
         internal readonly State?[] ReplyState = new State?[n];
 
+        /// <summary>True when some class of the row was left to <see cref="Walk"/> (<see cref="Fallback"/>).</summary>
+        public bool AnyFallback { get; internal set; }
+
+        /// <summary>A dual sweep's before row: true when some group's walks parted (rule C2 decided otherwise in the two
+        /// estates). When false, and no class was left to Walk, every class ended alike in both rows.</summary>
+        public bool Parted { get; internal set; }
+
         /// <summary>Clears the results of <paramref name="classes"/> for another source: a row's arrays are reused (a row
         /// of the largest estate is 20,000 classes, and fresh arrays for each of 10,000 rows would be gigabytes of
         /// garbage), and a flow diff sweeps a few classes of a wide array, read for these classes only.</summary>
@@ -178,6 +185,8 @@ internal sealed class ClassSweep
                 ReplyDisposition[j] = default; ReplyState[j] = null;
             }
             _shared.Clear();
+            AnyFallback = false;
+            Parted = false;
         }
 
         /// <summary>True when the class's request got through and its reply was traced.</summary>
@@ -464,14 +473,22 @@ internal sealed class ClassSweep
 
         public void Fallback(State st, List<int> classes)
         {
-            if (First(st) is { } r1) foreach (var j in classes) r1.Fallback[j] = true;
-            if (Second(st) is { } r2) foreach (var j in classes) r2.Fallback[j] = true;
+            if (classes.Count == 0) return;
+            if (First(st) is { } r1) { foreach (var j in classes) r1.Fallback[j] = true; r1.AnyFallback = true; }
+            if (Second(st) is { } r2) { foreach (var j in classes) r2.Fallback[j] = true; r2.AnyFallback = true; }
         }
 
         private void Fallback(State st, int j)
         {
-            if (First(st) is { } r1) r1.Fallback[j] = true;
-            if (Second(st) is { } r2) r2.Fallback[j] = true;
+            if (First(st) is { } r1) { r1.Fallback[j] = true; r1.AnyFallback = true; }
+            if (Second(st) is { } r2) { r2.Fallback[j] = true; r2.AnyFallback = true; }
+        }
+
+        /// <summary>Marks the row as one whose walks parted (a dual sweep's group went on in each estate alone).</summary>
+        private State Part(State st, World world)
+        {
+            row.Parted = true;
+            return st.In(world);
         }
 
         /// <summary>Ends the request of <paramref name="classes"/> with the state it carries.</summary>
@@ -694,8 +711,8 @@ internal sealed class ClassSweep
                 if (Parts(st, local, p, senderGateway, source))
                 {
                     // Rule C2 decides otherwise in the two estates: the group goes on in each alone.
-                    Cross(st.In(World.Before), g, p);
-                    Cross(st.In(World.After), g, p);
+                    Cross(Part(st, World.Before), g, p);
+                    Cross(Part(st, World.After), g, p);
                 }
                 else Cross(st, g, p);
             }
@@ -1007,8 +1024,8 @@ internal sealed class ClassSweep
                         if (Parts(st, local, peering, senderGateway, default, sourceInLocal: false))
                         {
                             // Rule C2 decides otherwise in the two estates: the group goes on in each alone.
-                            Cross(st.In(World.Before));
-                            Cross(st.In(World.After));
+                            Cross(Part(st, World.Before));
+                            Cross(Part(st, World.After));
                         }
                         else Cross(st);
                         break;

@@ -355,7 +355,9 @@ public static class FlowDiff
                 var si = used[u];
                 if (dual)
                 {
-                    perSource[u] = Changes(sources[si], chosen[si], intervals, SweptBoth(fb, fa, sb, fromBefore[si], tb, chosen[si], intervals, protocol, port), labels);
+                    // A row whose walks never parted, with no class left to Walk, ended alike in both estates: no change.
+                    perSource[u] = SweptBoth(fb, fa, sb, fromBefore[si], tb, chosen[si], intervals, protocol, port) is { } both
+                        ? Changes(sources[si], chosen[si], intervals, both, labels) : [];
                     return;
                 }
                 var (before, after) = (Swept(fb, sb, fromBefore[si], tb, chosen[si], intervals, protocol, port), Swept(fa, sa, fromAfter[si], ta, chosen[si], intervals, protocol, port));
@@ -590,12 +592,15 @@ public static class FlowDiff
     /// <summary>Both sides' verdicts of a source's classes (by position in <paramref name="classes"/>) from one dual sweep
     /// (<see cref="ClassSweep.Rows"/>; the sides' sources and targets are one). A class whose walks never parted has the
     /// same outcome in both rows and is answered (null, null), unchanged, without a verdict; the others' verdicts are made
-    /// per side (<see cref="RowVerdicts"/>). Read each class once, in order, before the next row is swept on this thread.</summary>
-    private static Func<int, (Verdict? Before, Verdict? After)> SweptBoth(Forwarder fb, Forwarder fa, ClassSweep sweep, (Subnet Subnet, Endpoint From)? source,
+    /// per side (<see cref="RowVerdicts"/>). Read each class once, in order, before the next row is swept on this thread.
+    /// Null when no class can have changed: the source is on neither side, or no walk of the row parted and none was
+    /// left to Walk (most rows of a spoke's flag change: sources whose flows into the spoke end before its hub).</summary>
+    private static Func<int, (Verdict? Before, Verdict? After)>? SweptBoth(Forwarder fb, Forwarder fa, ClassSweep sweep, (Subnet Subnet, Endpoint From)? source,
         (Endpoint To, string Name)?[] targets, IReadOnlyList<int> classes, List<(ulong Lo, ulong Hi)> intervals, TransportProtocol protocol, int port)
     {
-        if (source is not { } src) return _ => (null, null);
+        if (source is not { } src) return null;
         var (rb, ra) = sweep.Rows(src.From, Asked(src, targets, classes, intervals));
+        if (!rb.Parted && !rb.AnyFallback && !ra.AnyFallback) return null;
         var (vb, va) = (new RowVerdicts(fb, rb, src, targets, intervals, protocol, port), new RowVerdicts(fa, ra, src, targets, intervals, protocol, port));
         return k =>
         {
