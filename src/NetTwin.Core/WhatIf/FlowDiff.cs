@@ -602,11 +602,23 @@ public static class FlowDiff
         var (rb, ra) = sweep.Rows(src.From, Asked(src, targets, classes, intervals));
         if (!rb.Parted && !rb.AnyFallback && !ra.AnyFallback) return null;
         var (vb, va) = (new RowVerdicts(fb, rb, src, targets, intervals, protocol, port), new RowVerdicts(fa, ra, src, targets, intervals, protocol, port));
+        // The last class given verdicts, and its verdicts: a class that ended as it did on both sides (the same states and
+        // ends, the same destination) has the same verdicts, which RowVerdicts would find again (thousands of an ExpressRoute
+        // circuit's prefixes in a row).
+        var last = -1;
+        (Verdict?, Verdict?) lastVerdicts = default;
         return k =>
         {
             var ii = classes[k];
-            if (!IsAsked(src, targets, intervals, ii) || (!rb.Fallback[ii] && !ra.Fallback[ii] && RowVerdicts.SameOutcome(rb, ra, ii))) return (null, null);
-            return (vb.Of(ii), va.Of(ii));
+            if (!IsAsked(src, targets, intervals, ii)) return (null, null);
+            var fallback = rb.Fallback[ii] || ra.Fallback[ii];
+            if (!fallback && RowVerdicts.SameOutcome(rb, ra, ii)) return (null, null);
+            if (!fallback && last >= 0 && RowVerdicts.SameEnd(rb, ii, last) && RowVerdicts.SameEnd(ra, ii, last)
+                && string.Equals(targets[ii]!.Value.Name, targets[last]!.Value.Name, StringComparison.Ordinal))
+                return lastVerdicts;
+            var verdicts = (vb.Of(ii), va.Of(ii));
+            if (!fallback) (last, lastVerdicts) = (ii, verdicts);
+            return verdicts;
         };
     }
 
@@ -656,6 +668,15 @@ public static class FlowDiff
             && b.Disposition[ii] == a.Disposition[ii] && b.Reaches[ii] == a.Reaches[ii] && b.Asymmetric[ii] == a.Asymmetric[ii]
             && b.ReplyDisposition[ii] == a.ReplyDisposition[ii] && b.Reply[ii] == a.Reply[ii] && ReferenceEquals(b.DestinationSubnet[ii], a.DestinationSubnet[ii])
             && ReferenceEquals(b.DestinationNic[ii], a.DestinationNic[ii]) && ReferenceEquals(b.Landing[ii], a.Landing[ii]);
+
+        /// <summary>True when two classes of one swept row (neither left to Walk) ended alike: the same states, ends, and
+        /// destination subnet, landing and NIC (objects by reference), so the same <see cref="Outcome"/> but for the
+        /// destination's name.</summary>
+        public static bool SameEnd(ClassSweep.RowResult r, int i, int j) =>
+            ReferenceEquals(r.Request[i], r.Request[j]) && ReferenceEquals(r.ReplyState[i], r.ReplyState[j])
+            && r.Disposition[i] == r.Disposition[j] && r.Reaches[i] == r.Reaches[j] && r.Asymmetric[i] == r.Asymmetric[j]
+            && r.ReplyDisposition[i] == r.ReplyDisposition[j] && r.Reply[i] == r.Reply[j] && ReferenceEquals(r.DestinationSubnet[i], r.DestinationSubnet[j])
+            && ReferenceEquals(r.DestinationNic[i], r.DestinationNic[j]) && ReferenceEquals(r.Landing[i], r.Landing[j]);
 
         /// <summary>All a swept class's verdict is made of: its destination's name, its states and ends, the destination's
         /// subnet and NICs (objects by reference).</summary>
