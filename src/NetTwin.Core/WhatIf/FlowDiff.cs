@@ -72,7 +72,9 @@ public static class FlowDiff
         // A verdict reads dispositions and devices only: no hop is recorded (Forwarder.Hops).
         var (fb, fa) = (new Forwarder(before) { HopTexts = false, Hops = false }, new Forwarder(after) { HopTexts = false, Hops = false });
         var intervals = Intervals(Cuts(fb, fa, scope, selection.Destinations));
-        var (setB, setA) = (SourcesOf(before), SourcesOf(after, SourcesOf(before)));
+        // Unchanged VNets hold the same subnets, in the same order: the after side takes the baseline's ids as they are.
+        var setB = SourcesOf(before);
+        var setA = SourcesOf(after, setB, sameSubnets: scope is not null && (scope.Changed & TopologyParts.VirtualNetworks) == 0);
         var sources = Sources(setB, setA);
         var (bt, at) = (before.Topology, after.Topology);
         // A list the selection hands out (the intervals every source traces, one array for 10,000 sources) is only read:
@@ -147,18 +149,21 @@ public static class FlowDiff
         // The positions in InOrder of Sorted's ids.
         private readonly int[] _order;
         private readonly Topology _topology;
-        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (Subnet Subnet, Endpoint From)> _endpoints = new(StringComparer.Ordinal);
+        // Each of Sorted's endpoints, by position, resolved on first use.
+        private readonly Endpoint?[] _endpoints;
 
-        public SourceSet(Topology t, SourceSet? like = null)
+        /// <param name="like">The baseline's set: when this side's subnets are the same ids in the same order, its order holds.</param>
+        /// <param name="sameSubnets">True when the two topologies' VNets are structurally the same (the change scope found
+        /// no change in them): the same ids in the same order, without comparing them.</param>
+        public SourceSet(Topology t, SourceSet? like = null, bool sameSubnets = false)
         {
             _topology = t;
             var ids = new List<string>();
             var subnets = new List<Subnet>();
             foreach (var sn in t.Subnets)
-                if (sn.HoldsWorkloads) { ids.Add(sn.Id); subnets.Add(sn); }
-            InOrder = [.. ids];
-            // The same subnets in the same order as the baseline's (a change that adds or removes none): its order holds.
-            if (like is not null && InOrder.AsSpan().SequenceEqual(like.InOrder))
+                if (sn.HoldsWorkloads) { subnets.Add(sn); if (!sameSubnets) ids.Add(sn.Id); }
+            InOrder = sameSubnets && like is not null ? like.InOrder : [.. ids];
+            if (like is not null && (ReferenceEquals(InOrder, like.InOrder) || InOrder.AsSpan().SequenceEqual(like.InOrder)))
                 (Sorted, _order) = (like.Sorted, like._order);
             else
             {
@@ -168,17 +173,24 @@ public static class FlowDiff
                 Sorted = [.. order.Select(i => InOrder[i])];
             }
             SortedSubnets = [.. _order.Select(i => subnets[i])];
+            _endpoints = new Endpoint?[Sorted.Length];
         }
 
-        public (Subnet Subnet, Endpoint From)? EndpointOf(string id) =>
-            _endpoints.TryGetValue(id, out var known) ? known
-            : _topology.Subnet(id) is { } sn ? _endpoints.GetOrAdd(id, static (x, a) => (a.Subnet, Endpoints.Resolve(a.Topology, x)), (Subnet: sn, Topology: _topology))
-            : null;
+        /// <summary>The subnet and endpoint of <see cref="Sorted"/>[<paramref name="i"/>].</summary>
+        public (Subnet Subnet, Endpoint From) EndpointAt(int i) => (SortedSubnets[i], _endpoints[i] ??= Endpoints.Resolve(_topology, Sorted[i]));
+
+        /// <summary>The subnet and endpoint of a source id, or null when this side has no such subnet.</summary>
+        public (Subnet Subnet, Endpoint From)? EndpointOf(string id)
+        {
+            var i = Array.BinarySearch(Sorted, id, StringComparer.Ordinal);
+            return i >= 0 ? EndpointAt(i) : null;
+        }
     }
 
     private static readonly ConditionalWeakTable<Planes, SourceSet> SourceCache = new();
 
-    private static SourceSet SourcesOf(Planes p, SourceSet? like = null) => SourceCache.GetValue(p, x => new SourceSet(x.Topology, like));
+    private static SourceSet SourcesOf(Planes p, SourceSet? like = null, bool sameSubnets = false) =>
+        SourceCache.GetValue(p, x => new SourceSet(x.Topology, like, sameSubnets));
 
     /// <summary>The source subnets of both sides, sorted (ordinal), each once.</summary>
     private static List<string> Sources(SourceSet b, SourceSet a)
@@ -212,7 +224,7 @@ public static class FlowDiff
         var targets = TargetsOf(planes);
         Parallel.For(0, intervals.Count, i => targets.Of(intervals[i].Lo, intervals[i].Hi));
         var set = SourcesOf(planes);
-        Parallel.ForEach(set.Sorted, id => set.EndpointOf(id));
+        Parallel.For(0, set.Sorted.Length, i => set.EndpointAt(i));
         _ = planes.Routing.AllSubnetTables();
     }
 
@@ -569,8 +581,11 @@ public static class FlowDiff
     private static (Subnet Subnet, Endpoint From)?[] SourceEndpoints(Topology t, List<string> sources, List<int> used, SourceSet? set = null)
     {
         var result = new (Subnet, Endpoint)?[sources.Count];
+        // The sources are the set's own, by position, when both sides have the same (Sources).
+        var aligned = set is not null && sources.Count == set.Sorted.Length;
         foreach (var i in used)
-            result[i] = set is not null ? set.EndpointOf(sources[i]) : t.Subnet(sources[i]) is { } s ? (s, Endpoints.Resolve(t, sources[i])) : null;
+            result[i] = set is null ? (t.Subnet(sources[i]) is { } s ? (s, Endpoints.Resolve(t, sources[i])) : null)
+                : aligned ? set.EndpointAt(i) : set.EndpointOf(sources[i]);
         return result;
     }
 
