@@ -133,7 +133,6 @@ public static class FlowDiff
     private const TopologyParts TargetParts = TopologyParts.VirtualNetworks | TopologyParts.NetworkInterfaces | TopologyParts.OnPremisesDevices
         | TopologyParts.LocalNetworkGateways | TopologyParts.ExpressRouteCircuits;
 
-
     private static List<string> Sources(Topology bt, Topology at) =>
         [.. bt.Subnets.Concat(at.Subnets).Where(s => s.HoldsWorkloads).Select(s => s.Id).Distinct().Order(StringComparer.Ordinal)];
 
@@ -209,9 +208,10 @@ public static class FlowDiff
     }
 
     /// <summary>Works out, once, what every flow diff over the baseline <paramref name="planes"/> shares: its cut points
-    /// (<see cref="SideCuts"/>), its source subnets and their endpoints, and every subnet's effective routes (as
-    /// <see cref="FailureSweep"/> does before its cases). A session asking several what-ifs of one baseline pays for
-    /// these with the first; this pays for them beforehand.</summary>
+    /// (<see cref="SideCuts"/>), the targets of the intervals they make, its source subnets and their endpoints, and every
+    /// subnet's effective routes (as <see cref="FailureSweep"/> does before its cases). A session asking several
+    /// what-ifs of one baseline pays for these with the first; this pays for them beforehand. The diffs are the same
+    /// either way (tests/NetTwin.Tests/Scale/WhatIfEquivalence.cs).</summary>
     public static void PrepareBaseline(Planes planes)
     {
         ArgumentNullException.ThrowIfNull(planes);
