@@ -837,6 +837,9 @@ internal sealed class ClassSweep
             var (contexts, firstHops, circuits, layerAnswers, firewalls) = (scratch.Contexts, scratch.FirstHops, scratch.Circuits, scratch.LayerAnswers, scratch.Firewalls);
             var firstHopKey = FirstHopKey.Instance;
             List<int>? lastHop = null;
+            List<int>? lastCircuitGroup = null;
+            State? lastCircuitRequest = null;
+            string? lastCircuit = null;
             (State, RouteAction, VirtualNetwork) lastHopKey = default;
             var platform = Array.IndexOf(PlatformAddresses, source) >= 0;
             State? lastOwn = null, lastRequest = null;
@@ -877,7 +880,16 @@ internal sealed class ClassSweep
                     (lastOwn, lastRequest) = (own, request);
                     if (r.Reply[j] == ReplyFrom.Circuit)
                     {
-                        Add(circuits, (request, r.ReplyCircuit[j]!), j);
+                        // A circuit's thousands of prefixes come back together: the last group is tried before hashing.
+                        var circuit = r.ReplyCircuit[j]!;
+                        if (lastCircuitGroup is not null && ReferenceEquals(request, lastCircuitRequest) && ReferenceEquals(circuit, lastCircuit))
+                        {
+                            lastCircuitGroup.Add(j);
+                            continue;
+                        }
+                        if (!circuits.TryGetValue((request, circuit), out lastCircuitGroup)) circuits[(request, circuit)] = lastCircuitGroup = [];
+                        (lastCircuitRequest, lastCircuit) = (request, circuit);
+                        lastCircuitGroup.Add(j);
                         continue;
                     }
                     // Walk.StartNic / StartSubnetHost at the destination: its own NSGs pass the reply (G1, they passed the
@@ -894,12 +906,6 @@ internal sealed class ClassSweep
                     lastHop.Add(j);
                     // The reply's first devices are the class's own (its VM and NIC, or its subnet; then its subnet).
                 }
-            }
-
-            static void Add<TKey>(Dictionary<TKey, List<int>> groups, TKey key, int j) where TKey : notnull
-            {
-                if (!groups.TryGetValue(key, out var list)) groups[key] = list = [];
-                list.Add(j);
             }
         }
 
