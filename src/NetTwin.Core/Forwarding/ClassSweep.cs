@@ -473,9 +473,7 @@ internal sealed class ClassSweep
 
         public void Fallback(State st, List<int> classes)
         {
-            if (classes.Count == 0) return;
-            if (First(st) is { } r1) { foreach (var j in classes) r1.Fallback[j] = true; r1.AnyFallback = true; }
-            if (Second(st) is { } r2) { foreach (var j in classes) r2.Fallback[j] = true; r2.AnyFallback = true; }
+            foreach (var j in classes) Fallback(st, j);
         }
 
         private void Fallback(State st, int j)

@@ -183,14 +183,13 @@ public sealed class Forwarder
     internal BgpRibEntry? RibLookup(BgpSpeaker speaker, Ipv4 ip)
     {
         // The speaker is passed to the factory, not captured: a captured parameter costs a closure on every call.
-        if (!Ribs.TryGetValue(speaker, out var trie))
-            trie = Ribs.GetValue(speaker, static s =>
-            {
-                var t = new PrefixTrie<BgpRibEntry>();
-                foreach (var e in s.Rib.Where(e => e.Best is not null)) t.Set(e.Prefix, e);
-                t.Freeze();
-                return t;
-            });
+        var trie = Ribs.GetValue(speaker, static s =>
+        {
+            var t = new PrefixTrie<BgpRibEntry>();
+            foreach (var e in s.Rib.Where(e => e.Best is not null)) t.Set(e.Prefix, e);
+            t.Freeze();
+            return t;
+        });
         return trie.LongestMatch(ip);
     }
 }

@@ -235,12 +235,12 @@ public sealed class ControlPlane
     /// wait for each other on every table and layer they both reach first.</summary>
     internal void Prepare(IEnumerable<Subnet> subnets)
     {
-        if (HasEveryTable) return;
         var byVnet = subnets.Where(s => !_bySubnet.ContainsKey(s.Id)).GroupBy(s => s.VirtualNetwork).Select(g => g.ToList()).ToList();
         Parallel.ForEach(byVnet, group => { foreach (var s in group) _ = Table(s); });
     }
 
-    /// <summary>True once every subnet's table is built (<see cref="AllSubnetTables"/>): nothing left to prepare.</summary>
+    /// <summary>True once every subnet's table is built (<see cref="AllSubnetTables"/>): nothing left to prepare (a caller
+    /// can skip gathering the subnets it would pass to <see cref="Prepare"/>).</summary>
     internal bool HasEveryTable => _everyTable || (_everyTable = _bySubnet.Count >= Topology.VirtualNetworks.Sum(v => v.Subnets.Length));
 
     private volatile bool _everyTable;   // once true, true for good (tables are only added)

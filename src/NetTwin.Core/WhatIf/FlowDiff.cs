@@ -627,8 +627,8 @@ public static class FlowDiff
             var ii = classes[k];
             if (!IsAsked(src, targets, intervals, ii)) return (null, null);
             var fallback = rb.Fallback[ii] || ra.Fallback[ii];
-            if (!fallback && RowVerdicts.SameOutcome(rb, ra, ii)) return (null, null);
-            if (!fallback && last >= 0 && RowVerdicts.SameEnd(rb, ii, last) && RowVerdicts.SameEnd(ra, ii, last)
+            if (!fallback && RowVerdicts.EndedAlike(rb, ii, ra, ii)) return (null, null);
+            if (!fallback && last >= 0 && RowVerdicts.EndedAlike(rb, ii, rb, last) && RowVerdicts.EndedAlike(ra, ii, ra, last)
                 && string.Equals(targets[ii]!.Value.Name, targets[last]!.Value.Name, StringComparison.Ordinal))
                 return lastVerdicts;
             var verdicts = (vb.Of(ii), va.Of(ii));
@@ -676,22 +676,16 @@ public static class FlowDiff
             return Keep(outcome, new Verdict(to.Name, disposition, devices.Length > 0 ? devices[^1] : "", row.Asymmetric[ii], devices, hasReply ? row.ReplyDevices(ii) : []));
         }
 
-        /// <summary>True when a class ended alike in both rows of a dual sweep: the same states (its walks never parted)
-        /// and the same ends.</summary>
-        public static bool SameOutcome(ClassSweep.RowResult b, ClassSweep.RowResult a, int ii) =>
-            ReferenceEquals(b.Request[ii], a.Request[ii]) && ReferenceEquals(b.ReplyState[ii], a.ReplyState[ii])
-            && b.Disposition[ii] == a.Disposition[ii] && b.Reaches[ii] == a.Reaches[ii] && b.Asymmetric[ii] == a.Asymmetric[ii]
-            && b.ReplyDisposition[ii] == a.ReplyDisposition[ii] && b.Reply[ii] == a.Reply[ii] && ReferenceEquals(b.DestinationSubnet[ii], a.DestinationSubnet[ii])
-            && ReferenceEquals(b.DestinationNic[ii], a.DestinationNic[ii]) && ReferenceEquals(b.Landing[ii], a.Landing[ii]);
-
-        /// <summary>True when two classes of one swept row (neither left to Walk) ended alike: the same states, ends, and
-        /// destination subnet, landing and NIC (objects by reference), so the same <see cref="Outcome"/> but for the
-        /// destination's name.</summary>
-        public static bool SameEnd(ClassSweep.RowResult r, int i, int j) =>
-            ReferenceEquals(r.Request[i], r.Request[j]) && ReferenceEquals(r.ReplyState[i], r.ReplyState[j])
-            && r.Disposition[i] == r.Disposition[j] && r.Reaches[i] == r.Reaches[j] && r.Asymmetric[i] == r.Asymmetric[j]
-            && r.ReplyDisposition[i] == r.ReplyDisposition[j] && r.Reply[i] == r.Reply[j] && ReferenceEquals(r.DestinationSubnet[i], r.DestinationSubnet[j])
-            && ReferenceEquals(r.DestinationNic[i], r.DestinationNic[j]) && ReferenceEquals(r.Landing[i], r.Landing[j]);
+        /// <summary>True when class <paramref name="i"/> of row <paramref name="x"/> and class <paramref name="j"/> of row
+        /// <paramref name="y"/> (neither left to Walk) ended alike: the same states and ends, and the same destination
+        /// subnet, landing and NIC (objects by reference), so the same <see cref="Outcome"/> but for the destination's
+        /// name. One class in both rows of a dual sweep: its walks never parted. Two classes of one row: the same verdict
+        /// when their destinations' names are the same.</summary>
+        public static bool EndedAlike(ClassSweep.RowResult x, int i, ClassSweep.RowResult y, int j) =>
+            ReferenceEquals(x.Request[i], y.Request[j]) && ReferenceEquals(x.ReplyState[i], y.ReplyState[j])
+            && x.Disposition[i] == y.Disposition[j] && x.Reaches[i] == y.Reaches[j] && x.Asymmetric[i] == y.Asymmetric[j]
+            && x.ReplyDisposition[i] == y.ReplyDisposition[j] && x.Reply[i] == y.Reply[j] && ReferenceEquals(x.DestinationSubnet[i], y.DestinationSubnet[j])
+            && ReferenceEquals(x.DestinationNic[i], y.DestinationNic[j]) && ReferenceEquals(x.Landing[i], y.Landing[j]);
 
         /// <summary>All a swept class's verdict is made of: its destination's name, its states and ends, the destination's
         /// subnet and NICs (objects by reference).</summary>

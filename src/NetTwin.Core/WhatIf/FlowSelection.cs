@@ -130,20 +130,6 @@ public sealed class FlowSelection
     {
         if (_all) return Enumerable.Range(0, intervals.Count);
         if (!_toEverySource && !_from.ContainsKey(source) && !MeetsSourceRanges(sourcePrefixes)) return [];
-        if (_from.Count == 0 && !_changedTo)
-        {
-            // Only destinations every source traces, and the sources whose every flow is traced (a peering's VNet): no
-            // list made per source (a flow diff asks 10,000 times).
-            foreach (var p in _everythingFrom)
-                foreach (var q in sourcePrefixes)
-                    if (p.First.Value <= q.Last.Value && q.First.Value <= p.Last.Value)
-                    {
-                        if (address() is { } ip && _everythingFrom.Any(x => x.Contains(ip))) return Enumerable.Range(0, intervals.Count);
-                        return EveryIntervals(intervals);
-                    }
-            return EveryIntervals(intervals);
-        }
-        bool Overlaps(ulong lo, ulong hi) => sourcePrefixes.Any(p => p.First.Value <= hi && lo <= p.Last.Value);
         Ipv4? resolved = null;
         var asked = false;
         Ipv4? Address()
@@ -151,10 +137,14 @@ public sealed class FlowSelection
             if (!asked) { resolved = address(); asked = true; }
             return resolved;
         }
+        // A source whose every flow is traced (in a peering's VNet).
+        if (AnyOverlap(_everythingFrom, sourcePrefixes) && Address() is { } a && AnyContains(_everythingFrom, a))
+            return Enumerable.Range(0, intervals.Count);
+        // Only the destinations every source traces: no list made per source (a flow diff asks 10,000 times).
+        if (_from.Count == 0 && !_changedTo) return EveryIntervals(intervals);
+        bool Overlaps(ulong lo, ulong hi) => sourcePrefixes.Any(p => p.First.Value <= hi && lo <= p.Last.Value);
         bool In(List<(ulong Lo, ulong Hi)> ranges) => ranges.Any(r => Overlaps(r.Lo, r.Hi))
             && Address() is { } ip && ranges.Any(r => ip.Value >= r.Lo && ip.Value <= r.Hi);
-        if (_everythingFrom.Any(p => Overlaps(p.First.Value, p.Last.Value)) && Address() is { } a && _everythingFrom.Any(p => p.Contains(a)))
-            return Enumerable.Range(0, intervals.Count);
         var ranges = new List<(ulong Lo, ulong Hi)>();
         if (_from.TryGetValue(source, out var mine)) ranges.AddRange(mine);
         ranges.AddRange(_to.Where(t => !t.Every && In(t.Changed)).Select(t => (t.Lo, t.Hi)));
@@ -163,6 +153,20 @@ public sealed class FlowSelection
         var every = EveryIntervals(intervals);
         if (ranges.Count == 0) return every;
         return Merge(ranges).SelectMany(r => Inside(intervals, r.Lo, r.Hi)).Concat(every).Distinct().Order();
+    }
+
+    private static bool AnyOverlap(List<Prefix> a, IReadOnlyList<Prefix> b)
+    {
+        foreach (var p in a)
+            foreach (var q in b)
+                if (p.First.Value <= q.Last.Value && q.First.Value <= p.Last.Value) return true;
+        return false;
+    }
+
+    private static bool AnyContains(List<Prefix> prefixes, Ipv4 ip)
+    {
+        foreach (var p in prefixes) if (p.Contains(ip)) return true;
+        return false;
     }
 
     private sealed record EveryCache(IReadOnlyList<(ulong Lo, ulong Hi)> Intervals, int[] Indices);
