@@ -75,8 +75,10 @@ public static class Reachability
 
     /// <summary>The prefixes of <see cref="Boundaries"/>, unsorted and with repeats, from the topology's own
     /// collections (<paramref name="topology"/> true) and from what the planes derived (<paramref name="planes"/>
-    /// true: selectors, gateway routes, on-premises routers' tables).</summary>
-    public static IEnumerable<Prefix> BoundaryPrefixes(Forwarder f, bool topology = true, bool planes = true)
+    /// true: selectors, gateway routes, on-premises routers' tables). With <paramref name="routes"/> false, the prefixes of
+    /// routes are left out (route tables' routes, circuits' advertised routes, the gateways' route sets): the what-if's
+    /// destination classes read those with their attributes.</summary>
+    public static IEnumerable<Prefix> BoundaryPrefixes(Forwarder f, bool topology = true, bool planes = true, bool routes = true)
     {
         var t = f.Topology;
         if (topology)
@@ -86,7 +88,7 @@ public static class Reachability
                 foreach (var p in v.AddressPrefixes) yield return p;
                 foreach (var s in v.Subnets) yield return s.AddressPrefix;
             }
-            foreach (var p in RouteTablePrefixes(t)) yield return p;
+            if (routes) foreach (var p in RouteTablePrefixes(t)) yield return p;
             foreach (var n in t.NetworkSecurityGroups)
                 foreach (var r in n.SecurityRules)
                 {
@@ -102,7 +104,7 @@ public static class Reachability
                     }
             foreach (var l in t.LocalNetworkGateways) foreach (var p in l.AddressPrefixes) yield return p;
             foreach (var v in t.VirtualMachines) foreach (var r in v.Appliance?.Routes ?? []) yield return r.AddressPrefix;
-            foreach (var c in t.ExpressRouteCircuits) foreach (var pe in c.Peerings) foreach (var r in pe.PeerAdvertisedRoutes) yield return r.Prefix;
+            if (routes) foreach (var c in t.ExpressRouteCircuits) foreach (var pe in c.Peerings) foreach (var r in pe.PeerAdvertisedRoutes) yield return r.Prefix;
         }
         if (!planes) yield break;
         foreach (var c in f.Tunnels.Connections)
@@ -111,11 +113,16 @@ public static class Reachability
                 foreach (var p in s.Selector.Local) yield return p;
                 foreach (var p in s.Selector.Remote) yield return p;
             }
-        foreach (var g in t.VirtualNetworks.Select(v => f.Routing.GatewayRoutes(v.Name)).OfType<GatewayRouteSet>().Distinct())
-            foreach (var r in g.Routes) yield return r.Prefix;
+        if (routes)
+            foreach (var g in GatewayRouteSets(f))
+                foreach (var r in g.Routes) yield return r.Prefix;
         foreach (var d in t.OnPremisesDevices)
             if (f.DeviceTable(d.Name) is { } table) foreach (var r in table.Routes) yield return r.Prefix;
     }
+
+    /// <summary>The distinct route sets of the estate's gateways (one per hub), in VNet order.</summary>
+    public static IEnumerable<GatewayRouteSet> GatewayRouteSets(Forwarder f) =>
+        f.Topology.VirtualNetworks.Select(v => f.Routing.GatewayRoutes(v.Name)).OfType<GatewayRouteSet>().Distinct();
 
     /// <summary>The explicit prefixes of every route table's routes (service-tag routes aside).</summary>
     public static IEnumerable<Prefix> RouteTablePrefixes(Topology t)

@@ -208,8 +208,9 @@ public static class FlowDiff
     }
 
     /// <summary>Works out, once, what every flow diff over the baseline <paramref name="planes"/> shares: its cut points
-    /// (<see cref="SideCuts"/>), the targets of the intervals they make, its source subnets and their endpoints, and every
-    /// subnet's effective routes (as <see cref="FailureSweep"/> does before its cases). A session asking several
+    /// (<see cref="SideCuts"/>), the targets of the intervals they make, its source subnets and their endpoints, its
+    /// destination classes (<see cref="DestinationClasses"/>), and every subnet's effective routes (as
+    /// <see cref="FailureSweep"/> does before its cases). A session asking several
     /// what-ifs of one baseline pays for these with the first; this pays for them beforehand. The diffs are the same
     /// either way (tests/NetTwin.Tests/Scale/WhatIfEquivalence.cs).</summary>
     public static void PrepareBaseline(Planes planes)
@@ -226,6 +227,7 @@ public static class FlowDiff
         var set = SourcesOf(planes);
         Parallel.For(0, set.Sorted.Length, i => set.EndpointAt(i));
         _ = planes.Routing.AllSubnetTables();
+        _ = DestinationClasses.Of(planes);
     }
 
     private static List<(ulong Lo, ulong Hi)> Intervals(IEnumerable<ulong> cuts)
@@ -362,14 +364,33 @@ public static class FlowDiff
             // The widest rows first (a spoke's own subnets sweep every interval; the others a few), handed out one by
             // one: no thread is left sweeping a wide row alone at the end.
             var widestFirst = Enumerable.Range(0, used.Count).OrderByDescending(u => chosen[used[u]].Count).ToArray();
+            // A wide row of a dual sweep sweeps one interval of each destination class (DestinationClasses: the
+            // baseline's, which are the after side's too, its lookups being the baseline's) and gives its verdicts to the
+            // others of the class: a spoke's own subnets reach a circuit's thousands of prefixes as a few classes.
+            var classesBy = new Dictionary<string, (int[], int)>(StringComparer.Ordinal);
+            if (dual)
+                foreach (var u in widestFirst)
+                {
+                    if (chosen[used[u]].Count < WideRow) break;
+                    if (fromBefore[used[u]] is { } wide && !classesBy.ContainsKey(wide.Subnet.VirtualNetwork))
+                        classesBy[wide.Subnet.VirtualNetwork] = GroupsOf(DestinationClasses.Of(fb.Planes).From(wide.Subnet.VirtualNetwork), tb, needed, intervals.Count);
+                }
             Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(widestFirst, loadBalance: true), u =>
             {
                 var si = used[u];
                 if (dual)
                 {
+                    var classes = chosen[si];
+                    if (classes.Count >= WideRow && fromBefore[si] is { } src && classesBy.TryGetValue(src.Subnet.VirtualNetwork, out var groups))
+                    {
+                        var (reps, repOf) = Representatives(src, tb, classes, intervals, groups);
+                        perSource[u] = SweptBoth(fb, fa, sb, src, tb, reps, intervals, protocol, port) is { } swept
+                            ? Changes(sources[si], classes, intervals, Spread(swept, reps.Count, repOf), labels) : [];
+                        return;
+                    }
                     // A row whose walks never parted, with no class left to Walk, ended alike in both estates: no change.
-                    perSource[u] = SweptBoth(fb, fa, sb, fromBefore[si], tb, chosen[si], intervals, protocol, port) is { } both
-                        ? Changes(sources[si], chosen[si], intervals, both, labels) : [];
+                    perSource[u] = SweptBoth(fb, fa, sb, fromBefore[si], tb, classes, intervals, protocol, port) is { } both
+                        ? Changes(sources[si], classes, intervals, both, labels) : [];
                     return;
                 }
                 var (before, after) = (Swept(fb, sb, fromBefore[si], tb, chosen[si], intervals, protocol, port), Swept(fa, sa, fromAfter[si], ta, chosen[si], intervals, protocol, port));
@@ -399,6 +420,68 @@ public static class FlowDiff
             next += l.Count;
         }
         return all;
+    }
+
+    /// <summary>The rows of a dual sweep that sweep one interval per destination class: those with this many intervals
+    /// (a spoke's own subnets, every interval of the estate; the others reach into the spoke, a dozen).</summary>
+    private const int WideRow = 64;
+
+    /// <summary>The intervals of the estate as one VNet's flows meet them: the group of each needed interval (-1 for
+    /// those without a target), one group for those of one destination class (<see cref="DestinationClasses"/>) whose
+    /// targets have one kind, node and name; and the number of groups.</summary>
+    private static (int[] Group, int Count) GroupsOf(DestinationClasses.Source classes, (Endpoint To, string Name)?[] targets, List<int> needed, int count)
+    {
+        var of = new long[count];
+        Parallel.For(0, needed.Count, k =>
+        {
+            var i = needed[k];
+            if (targets[i] is { } to) of[i] = classes.Of(to.To.Address);
+        });
+        var group = new int[count];
+        Array.Fill(group, -1);
+        var seen = new Dictionary<(long, EndpointKind, string, string), int>();
+        foreach (var i in needed)
+        {
+            if (targets[i] is not { } to) continue;
+            var key = (of[i], to.To.Kind, to.To.Node, to.Name);
+            if (!seen.TryGetValue(key, out var g)) seen[key] = g = seen.Count;
+            group[i] = g;
+        }
+        return (group, seen.Count);
+    }
+
+    /// <summary>The first interval of each group among a row's (so ascending), asked or not apart, and the position
+    /// among those of each interval's representative.</summary>
+    private static (List<int> Reps, int[] RepOf) Representatives((Subnet Subnet, Endpoint From) src, (Endpoint To, string Name)?[] targets,
+        IReadOnlyList<int> classes, List<(ulong Lo, ulong Hi)> intervals, (int[] Group, int Count) groups)
+    {
+        var reps = new List<int>();
+        var repOf = new int[classes.Count];
+        // By group and whether asked (2g, 2g + 1); the intervals without a target, one more.
+        var first = new int[2 * groups.Count + 1];
+        Array.Fill(first, -1);
+        for (var k = 0; k < classes.Count; k++)
+        {
+            var ii = classes[k];
+            var g = groups.Group[ii];
+            var slot = g < 0 ? first.Length - 1 : 2 * g + (IsAsked(src, targets, intervals, ii) ? 1 : 0);
+            if (first[slot] < 0)
+            {
+                first[slot] = reps.Count;
+                reps.Add(ii);
+            }
+            repOf[k] = first[slot];
+        }
+        return (reps, repOf);
+    }
+
+    /// <summary>The verdicts of a row's classes from those of its representatives (read once each, in order, as
+    /// <see cref="SweptBoth"/> asks).</summary>
+    private static Func<int, (Verdict? Before, Verdict? After)> Spread(Func<int, (Verdict? Before, Verdict? After)> swept, int count, int[] repOf)
+    {
+        var verdicts = new (Verdict?, Verdict?)[count];
+        for (var r = 0; r < count; r++) verdicts[r] = swept(r);
+        return k => verdicts[repOf[k]];
     }
 
     /// <summary>One source's flow changes: its classes (<paramref name="classes"/>, ascending, with their verdicts on both

@@ -1,0 +1,284 @@
+using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using NetTwin.Forwarding;
+using NetTwin.Ipsec;
+using NetTwin.Model;
+using NetTwin.Routing;
+using NetTwin.Routing.Bgp;
+
+namespace NetTwin.WhatIf;
+
+/// <summary>Destinations every lookup of one estate treats alike: the packet equivalence classes a flow diff sweeps
+/// one of, for the others to take its verdicts.</summary>
+/// <remarks>
+/// <para>Everything forwarding asks of a destination address is which prefixes hold it: the route tables, NSG and
+/// firewall rules, VNets, subnets, sites, selectors, service tags, the gateways' route sets and the circuits' edges
+/// all answer by prefix. The flow diff's intervals are already cut at every such prefix, so within an interval the
+/// answers are one. Two intervals far apart get the same answers too when the prefixes holding them are alike,
+/// outermost to innermost. An ExpressRoute circuit's thousands of prefixes are: each is a BGP route with the same
+/// attributes in every table that holds it, so every lookup that finds one finds the other's twin.</para>
+/// <para>A prefix's signature is therefore what holds it. For a prefix that BGP carries to the gateways and nothing
+/// else names (a circuit's advertised route, a gateway route, a Microsoft edge's best path), it is the list of those
+/// places with the route's attributes there, without the prefix: the circuit, peering and AS path; the route set,
+/// gateway, type, next hops, kind, detail, the route it beat and its paths; the edge and its best path's peer, next
+/// hop, AS path, origin and source. Any other prefix (a VNet's, a user route's, a rule's, a device's, a service
+/// tag's, a NIC's or platform address) is its own signature. An address's class is the chain of the signatures of
+/// the prefixes holding it (prefixes nest or are apart), interned: two addresses with one chain meet the same answers
+/// at every lookup, and so does every flow to them from one source.</para>
+/// <para>The classes are the baseline's: a flow diff uses them only when the other side's lookups are the baseline's
+/// (a change of peerings' allowForwardedTraffic, swept in one pass). The equivalence tests hold the diff with them to
+/// the diff without (tests/NetTwin.Tests/Scale/WhatIfEquivalence.cs).</para>
+/// </remarks>
+public sealed class DestinationClasses
+{
+    // The chain of each prefix, by longest match; no match is the empty chain, 0.
+    private readonly PrefixTrie<Link> _chains = new();
+    private readonly Topology _topology;
+    // Route tables read in full (those of subnets in VNets a flow can cross on its way: see Transit).
+    private readonly HashSet<string> _transitTables;
+    private readonly HashSet<string> _transitVnets;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Source> _sources = new(StringComparer.Ordinal);
+
+    /// <summary>A prefix's chain and its depth (the prefixes holding it, itself included).</summary>
+    private sealed class Link(int id, int depth)
+    {
+        public readonly int Id = id;
+        public readonly int Depth = depth;
+    }
+
+    /// <summary>The number of distinct chains, the empty one aside.</summary>
+    public int Count { get; }
+
+    private static readonly ConditionalWeakTable<Planes, DestinationClasses> Cache = new();
+
+    /// <summary>The classes of one side's planes, worked out once per planes object (<see cref="FlowDiff.PrepareBaseline"/>
+    /// makes the baseline's).</summary>
+    public static DestinationClasses Of(Planes planes) => Cache.GetValue(planes, p => new DestinationClasses(new Forwarder(p)));
+
+    private static readonly Ipv4[] PlatformAddresses = [Ipv4.Parse("168.63.129.16"), Ipv4.Parse("169.254.169.254")];
+
+    /// <summary>The classes of destinations as the flows of subnets in <paramref name="vnet"/> meet them: their key is
+    /// equal for two addresses those flows treat alike.</summary>
+    public Source From(string vnet) => _sources.GetOrAdd(vnet, static (v, c) => new Source(c, v), this);
+
+    /// <summary>The VNets a flow can cross on its way to a destination outside them, besides its source's: those with
+    /// a gateway, a firewall, a NIC that forwards, an appliance, or an address a user route sends to. A flow enters any
+    /// other VNet only to be delivered there, and a destination inside a VNet is held by the VNet's own prefix.</summary>
+    private static HashSet<string> Transit(Topology t)
+    {
+        var vnets = new HashSet<string>(StringComparer.Ordinal);
+        void Of(string subnet) { if (t.Subnet(subnet) is { } s) vnets.Add(s.VirtualNetwork); }
+        foreach (var g in t.VirtualNetworkGateways) Of(g.Subnet);
+        foreach (var fw in t.AzureFirewalls) Of(fw.Subnet);
+        foreach (var n in t.NetworkInterfaces) if (n.EnableIPForwarding) Of(n.Subnet);
+        foreach (var vm in t.VirtualMachines)
+            if (vm.Appliance is not null)
+                foreach (var n in t.NetworkInterfaces) if (n.VirtualMachine == vm.Name) Of(n.Subnet);
+        foreach (var rt in t.RouteTables)
+            foreach (var r in rt.Routes)
+                if (r.NextHopIpAddress is { } ip)
+                    foreach (var v in t.VirtualNetworks)
+                        if (v.AddressPrefixes.Any(p => p.Contains(ip))) vnets.Add(v.Name);
+        return vnets;
+    }
+
+    private DestinationClasses(Forwarder f)
+    {
+        var t = _topology = f.Topology;
+        _transitVnets = Transit(t);
+        _transitTables = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var v in t.VirtualNetworks)
+            if (_transitVnets.Contains(v.Name))
+                foreach (var sn in v.Subnets) if (sn.RouteTable is { } rt) _transitTables.Add(rt);
+
+        // Prefixes that are their own signature.
+        var own = new HashSet<Prefix>();
+        foreach (var p in Reachability.BoundaryPrefixes(f, routes: false)) own.Add(p);
+        foreach (var d in t.OnPremisesDevices)
+        {
+            foreach (var p in Endpoints.DeviceNetworks(d)) own.Add(p);
+            foreach (var a in Endpoints.DeviceAddresses(d)) own.Add(new Prefix(a, 32));
+        }
+        foreach (var p in FlowDiff.EffectiveRouteExtras(t)) own.Add(p);
+        foreach (var p in AddressRanges.NotPublic) own.Add(p);
+        foreach (var p in VnetRoutes.ReservedRanges) own.Add(p);
+        foreach (var tag in t.ServiceTags.Tags) foreach (var p in tag.AddressPrefixes) own.Add(p);
+        foreach (var n in t.NetworkInterfaces) own.Add(new Prefix(n.PrivateIPAddress, 32));
+        foreach (var a in PlatformAddresses) own.Add(new Prefix(a, 32));
+
+        // The routes holding a prefix, each as a place (where, and its attributes without the prefix).
+        var places = new Places(own);
+        for (var c = 0; c < t.ExpressRouteCircuits.Length; c++)
+        {
+            var circuit = t.ExpressRouteCircuits[c];
+            for (var k = 0; k < circuit.Peerings.Length; k++)
+                foreach (var r in circuit.Peerings[k].PeerAdvertisedRoutes)
+                    places.Add(r.Prefix, new Place(0, c * 64 + k, null, r.AsPath, null, null));
+            foreach (var edge in f.EdgesOf(circuit.Name))
+                foreach (var e in edge.Rib)
+                    if (e.Best is { } best) places.Add(e.Prefix, new Place(1, 0, edge.Id, default, null, best));
+        }
+        var set = 0;
+        foreach (var g in Reachability.GatewayRouteSets(f))
+        {
+            foreach (var r in g.Routes) places.Add(r.Prefix, new Place(2, set, null, default, r, null));
+            set++;
+        }
+        foreach (var rt in t.RouteTables)
+            if (_transitTables.Contains(rt.Name)) places.AddRoutes(rt);
+
+        // Outermost first: each prefix's chain is its parent's chain and its signature, interned.
+        var all = places.Signatures();
+        var chains = new Dictionary<(int Parent, int Signature), int>();
+        var open = new Stack<(Prefix Prefix, Link Link)>();
+        foreach (var (p, s) in all)
+        {
+            while (open.Count > 0 && !open.Peek().Prefix.Contains(p)) open.Pop();
+            var parent = open.Count > 0 ? open.Peek().Link : null;
+            var key = (parent?.Id ?? 0, s);
+            if (!chains.TryGetValue(key, out var chain)) chains[key] = chain = chains.Count + 1;
+            var link = new Link(chain, (parent?.Depth ?? 0) + 1);
+            _chains.Set(p, link);
+            open.Push((p, link));
+        }
+        _chains.Freeze();
+        Count = chains.Count;
+    }
+
+    /// <summary>The classes as one VNet's flows meet them: the estate's chain of an address, and the chain of the
+    /// VNet's own route tables' routes holding it (when the VNet is not one a flow crosses, whose tables are the
+    /// estate's), each route placed among the estate's prefixes (how many hold it, and whether one is it), so that the
+    /// two chains interleave alike.</summary>
+    public sealed class Source
+    {
+        private readonly DestinationClasses _estate;
+        private readonly PrefixTrie<Link>? _chains;
+
+        internal Source(DestinationClasses estate, string vnet)
+        {
+            _estate = estate;
+            var t = estate._topology;
+            if (estate._transitVnets.Contains(vnet) || t.VirtualNetwork(vnet) is not { } v) return;
+            var tables = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var sn in v.Subnets) if (sn.RouteTable is { } rt && !estate._transitTables.Contains(rt)) tables.Add(rt);
+            if (tables.Count == 0) return;
+            var places = new Places([]);
+            foreach (var rt in t.RouteTables) if (tables.Contains(rt.Name)) places.AddRoutes(rt);
+            var chains = new Dictionary<(int Parent, int Signature, int Depth, bool Same), int>();
+            var open = new Stack<(Prefix Prefix, int Chain)>();
+            _chains = new PrefixTrie<Link>();
+            foreach (var (p, s) in places.Signatures())
+            {
+                while (open.Count > 0 && !open.Peek().Prefix.Contains(p)) open.Pop();
+                // Its place among the estate's prefixes: how many hold it (itself, when the estate has it, included).
+                var same = estate._chains.Get(p);
+                var depth = same?.Depth ?? 0;
+                if (same is null) foreach (var l in estate._chains.Covering(p)) depth = Math.Max(depth, l.Depth);
+                var key = (open.Count > 0 ? open.Peek().Chain : 0, s, depth, same is not null);
+                if (!chains.TryGetValue(key, out var chain)) chains[key] = chain = chains.Count + 1;
+                _chains.Set(p, new Link(chain, 0));
+                open.Push((p, chain));
+            }
+            _chains.Freeze();
+        }
+
+        /// <summary>The class of an address: equal for two addresses this VNet's flows treat alike.</summary>
+        public long Of(Ipv4 address) =>
+            ((long)(_estate._chains.LongestMatch(address)?.Id ?? 0) << 32) | (uint)(_chains?.LongestMatch(address)?.Id ?? 0);
+    }
+
+    /// <summary>The places of prefixes, and then their signatures.</summary>
+    private sealed class Places(HashSet<Prefix> own)
+    {
+        private readonly Dictionary<Prefix, List<int>> _tokens = [];
+        private readonly Dictionary<Place, int> _ids = new(PlaceComparer.Instance);
+
+        public void Add(Prefix p, Place place)
+        {
+            if (own.Contains(p)) return;
+            if (!_ids.TryGetValue(place, out var id)) _ids[place] = id = _ids.Count;
+            if (!_tokens.TryGetValue(p, out var list)) _tokens[p] = list = new List<int>(4);
+            list.Add(id);
+        }
+
+        /// <summary>A route table's routes with a prefix (kind 3: the table, the next hop's type and address).</summary>
+        public void AddRoutes(RouteTable rt)
+        {
+            foreach (var r in rt.Routes)
+                if (r.ServiceTag is null)
+                    Add(r.AddressPrefix, new Place(3, (int)r.NextHopType, rt.Name, default, null, null, r.NextHopIpAddress));
+        }
+
+        /// <summary>Every prefix and its signature, outermost first: an own prefix's is its own (negative), the others'
+        /// their places, sorted and interned.</summary>
+        public List<(Prefix Prefix, int Signature)> Signatures()
+        {
+            var signatures = new Dictionary<int[], int>(Sequence.Instance);
+            var all = new List<(Prefix Prefix, int Signature)>(own.Count + _tokens.Count);
+            var next = 0;
+            foreach (var p in own) all.Add((p, --next));
+            foreach (var (p, list) in _tokens)
+            {
+                int[] key = [.. list.Distinct().Order()];
+                if (!signatures.TryGetValue(key, out var s)) signatures[key] = s = signatures.Count;
+                all.Add((p, s));
+            }
+            all.Sort((x, y) => x.Prefix.First.Value != y.Prefix.First.Value ? x.Prefix.First.Value.CompareTo(y.Prefix.First.Value) : x.Prefix.Length.CompareTo(y.Prefix.Length));
+            return all;
+        }
+    }
+
+    /// <summary>A route holding a prefix, and its attributes: a circuit's advertised route (kind 0: circuit and peering,
+    /// AS path), a Microsoft edge's best path (1: edge, path), a gateway route set's route (2: set, route), a route
+    /// table's route (3: next hop type, table, next hop address). The prefix itself is never compared.</summary>
+    private readonly record struct Place(int Kind, int Where, string? Name, ImmutableArray<long> AsPath, GatewayRoute? Route, BgpPath? Path, Ipv4? NextHop = null);
+
+    private sealed class PlaceComparer : IEqualityComparer<Place>
+    {
+        public static readonly PlaceComparer Instance = new();
+
+        public bool Equals(Place x, Place y) =>
+            x.Kind == y.Kind && x.Where == y.Where && x.Name == y.Name && x.NextHop == y.NextHop && Same(x.AsPath, y.AsPath)
+            && SameRoute(x.Route, y.Route) && SamePath(x.Path, y.Path);
+
+        public int GetHashCode(Place p)
+        {
+            var h = new HashCode();
+            h.Add(p.Kind);
+            h.Add(p.Where);
+            h.Add(p.Name);
+            h.Add(p.NextHop);
+            if (!p.AsPath.IsDefault) foreach (var a in p.AsPath) h.Add(a);
+            if (p.Route is { } r) { h.Add(r.Gateway); h.Add(r.Detail); h.Add(r.Kind); }
+            if (p.Path is { } b) { h.Add(b.PeerAddress); h.Add(b.NextHop); }
+            return h.ToHashCode();
+        }
+
+        private static bool Same<T>(ImmutableArray<T> x, ImmutableArray<T> y) =>
+            x.IsDefault || y.IsDefault ? x.IsDefault == y.IsDefault : x.AsSpan().SequenceEqual(y.AsSpan());
+
+        /// <summary>Two gateway routes alike but for their prefix (and the prefix of the routes they beat).</summary>
+        private static bool SameRoute(GatewayRoute? x, GatewayRoute? y) =>
+            ReferenceEquals(x, y) || (x is not null && y is not null
+                && x.Gateway == y.Gateway && x.GatewayType == y.GatewayType && x.Kind == y.Kind && x.Detail == y.Detail
+                && Same(x.NextHopIpAddress, y.NextHopIpAddress) && Same(x.Via, y.Via) && SameRoute(x.Beat, y.Beat));
+
+        /// <summary>Two best paths alike but for their prefix: what forwarding reads of an edge's path and what decides it.</summary>
+        private static bool SamePath(BgpPath? x, BgpPath? y) =>
+            ReferenceEquals(x, y) || (x is not null && y is not null
+                && x.PeerAddress == y.PeerAddress && x.NextHop == y.NextHop && x.PeerRouterId == y.PeerRouterId && Same(x.AsPath, y.AsPath)
+                && x.Origin == y.Origin && x.Med == y.Med && x.LocalPreference == y.LocalPreference && x.Weight == y.Weight && x.Source == y.Source);
+    }
+
+    private sealed class Sequence : IEqualityComparer<int[]>
+    {
+        public static readonly Sequence Instance = new();
+        public bool Equals(int[]? x, int[]? y) => x.AsSpan().SequenceEqual(y);
+        public int GetHashCode(int[] a)
+        {
+            var h = new HashCode();
+            foreach (var v in a) h.Add(v);
+            return h.ToHashCode();
+        }
+    }
+}
