@@ -74,11 +74,14 @@ public sealed class DestinationClasses
         foreach (var vm in t.VirtualMachines)
             if (vm.Appliance is not null)
                 foreach (var n in t.NetworkInterfaces) if (n.VirtualMachine == vm.Name) Of(n.Subnet);
+        var nextHops = new HashSet<Ipv4>();
         foreach (var rt in t.RouteTables)
             foreach (var r in rt.Routes)
-                if (r.NextHopIpAddress is { } ip)
-                    foreach (var v in t.VirtualNetworks)
-                        if (v.AddressPrefixes.Any(p => p.Contains(ip))) vnets.Add(v.Name);
+                if (r.NextHopIpAddress is { } ip) nextHops.Add(ip);
+        foreach (var v in t.VirtualNetworks)
+            foreach (var p in v.AddressPrefixes)
+                foreach (var ip in nextHops)
+                    if (p.Contains(ip)) vnets.Add(v.Name);
         return vnets;
     }
 
@@ -112,17 +115,18 @@ public sealed class DestinationClasses
         {
             var circuit = t.ExpressRouteCircuits[c];
             for (var k = 0; k < circuit.Peerings.Length; k++)
-                foreach (var r in circuit.Peerings[k].PeerAdvertisedRoutes)
-                    places.Add(r.Prefix, new Place(0, c * 64 + k, null, r.AsPath, null, null));
+            {
+                var (where, routes) = (c * 64 + k, circuit.Peerings[k].PeerAdvertisedRoutes);
+                places.Add(() => routes.Select(r => (r.Prefix, new Place(0, where, null, r.AsPath, null, null))));
+            }
             foreach (var edge in f.EdgesOf(circuit.Name))
-                foreach (var e in edge.Rib)
-                    if (e.Best is { } best) places.Add(e.Prefix, new Place(1, 0, edge.Id, default, null, best));
+                places.Add(() => BestPaths(edge));
         }
         var set = 0;
         foreach (var g in Reachability.GatewayRouteSets(f))
         {
-            foreach (var r in g.Routes) places.Add(r.Prefix, new Place(2, set, null, default, r, null));
-            set++;
+            var where = set++;
+            places.Add(() => g.Routes.Select(r => (r.Prefix, new Place(2, where, null, default, r, null))));
         }
         foreach (var rt in t.RouteTables)
             if (_transitTables.Contains(rt.Name)) places.AddRoutes(rt);
@@ -143,6 +147,18 @@ public sealed class DestinationClasses
         }
         _chains.Freeze();
         Count = chains.Count;
+    }
+
+    /// <summary>A Microsoft edge's best paths (kind 1: the edge, the path).</summary>
+    private static IEnumerable<(Prefix, Place)> BestPaths(BgpSpeaker edge)
+    {
+        foreach (var e in edge.Rib)
+            foreach (var c in e.Paths)
+                if (c.Best)
+                {
+                    yield return (e.Prefix, new Place(1, 0, edge.Id, default, null, c.Path));
+                    break;
+                }
     }
 
     /// <summary>The classes as one VNet's flows meet them: the estate's chain of an address, and the chain of the
@@ -190,38 +206,55 @@ public sealed class DestinationClasses
     /// <summary>The places of prefixes, and then their signatures.</summary>
     private sealed class Places(HashSet<Prefix> own)
     {
-        private readonly Dictionary<Prefix, List<int>> _tokens = [];
-        private readonly Dictionary<Place, int> _ids = new(PlaceComparer.Instance);
+        private readonly List<Func<IEnumerable<(Prefix, Place)>>> _sources = [];
 
-        public void Add(Prefix p, Place place)
-        {
-            if (own.Contains(p)) return;
-            if (!_ids.TryGetValue(place, out var id)) _ids[place] = id = _ids.Count;
-            if (!_tokens.TryGetValue(p, out var list)) _tokens[p] = list = new List<int>(4);
-            list.Add(id);
-        }
+        /// <summary>A source of places: a peering's advertised routes, an edge's best paths, a route set, a route table.</summary>
+        public void Add(Func<IEnumerable<(Prefix, Place)>> source) => _sources.Add(source);
 
-        /// <summary>A route table's routes with a prefix (kind 3: the table, the next hop's type and address).</summary>
-        public void AddRoutes(RouteTable rt)
-        {
-            foreach (var r in rt.Routes)
-                if (r.ServiceTag is null)
-                    Add(r.AddressPrefix, new Place(3, (int)r.NextHopType, rt.Name, default, null, null, r.NextHopIpAddress));
-        }
+        /// <summary>A route table's routes with a prefix (kind 3: the next hop's type, the table, the next hop's address).</summary>
+        public void AddRoutes(RouteTable rt) =>
+            Add(() => rt.Routes.Where(r => r.ServiceTag is null)
+                .Select(r => (r.AddressPrefix, new Place(3, (int)r.NextHopType, rt.Name, default, null, null, r.NextHopIpAddress))));
 
         /// <summary>Every prefix and its signature, outermost first: an own prefix's is its own (negative), the others'
         /// their places, sorted and interned.</summary>
         public List<(Prefix Prefix, int Signature)> Signatures()
         {
-            var signatures = new Dictionary<int[], int>(Sequence.Instance);
-            var all = new List<(Prefix Prefix, int Signature)>(own.Count + _tokens.Count);
+            // Each source's places are told apart on their own, the sources in parallel: a place is its source's number
+            // and its number there.
+            var found = new List<(Prefix, long)>[_sources.Count];
+            Parallel.For(0, _sources.Count, i =>
+            {
+                var ids = new Dictionary<Place, int>(PlaceComparer.Instance);
+                var list = new List<(Prefix, long)>();
+                foreach (var (p, place) in _sources[i]())
+                {
+                    if (own.Contains(p)) continue;
+                    if (!ids.TryGetValue(place, out var id)) ids[place] = id = ids.Count;
+                    list.Add((p, ((long)i << 32) | (uint)id));
+                }
+                found[i] = list;
+            });
+            var tokens = new Dictionary<Prefix, List<long>>();
+            foreach (var list in found)
+                foreach (var (p, token) in list)
+                {
+                    if (!tokens.TryGetValue(p, out var held)) tokens[p] = held = new List<long>(found.Length);
+                    held.Add(token);
+                }
+            var signatures = new Dictionary<long[], int>(Sequence.Instance);
+            var all = new List<(Prefix Prefix, int Signature)>(own.Count + tokens.Count);
             var next = 0;
             foreach (var p in own) all.Add((p, --next));
-            foreach (var (p, list) in _tokens)
+            foreach (var (p, held) in tokens)
             {
-                int[] key = [.. list.Distinct().Order()];
-                if (!signatures.TryGetValue(key, out var s)) signatures[key] = s = signatures.Count;
-                all.Add((p, s));
+                held.Sort();
+                var key = new long[held.Count];
+                var n = 0;
+                foreach (var token in held) if (n == 0 || key[n - 1] != token) key[n++] = token;
+                if (n < key.Length) key = key[..n];
+                if (!signatures.TryGetValue(key, out var sig)) signatures[key] = sig = signatures.Count;
+                all.Add((p, sig));
             }
             all.Sort((x, y) => x.Prefix.First.Value != y.Prefix.First.Value ? x.Prefix.First.Value.CompareTo(y.Prefix.First.Value) : x.Prefix.Length.CompareTo(y.Prefix.Length));
             return all;
@@ -250,7 +283,12 @@ public sealed class DestinationClasses
             h.Add(p.NextHop);
             if (!p.AsPath.IsDefault) foreach (var a in p.AsPath) h.Add(a);
             if (p.Route is { } r) { h.Add(r.Gateway); h.Add(r.Detail); h.Add(r.Kind); }
-            if (p.Path is { } b) { h.Add(b.PeerAddress); h.Add(b.NextHop); }
+            if (p.Path is { } b)
+            {
+                h.Add(b.PeerAddress);
+                h.Add(b.NextHop);
+                foreach (var a in b.AsPath) h.Add(a);
+            }
             return h.ToHashCode();
         }
 
@@ -270,11 +308,11 @@ public sealed class DestinationClasses
                 && x.Origin == y.Origin && x.Med == y.Med && x.LocalPreference == y.LocalPreference && x.Weight == y.Weight && x.Source == y.Source);
     }
 
-    private sealed class Sequence : IEqualityComparer<int[]>
+    private sealed class Sequence : IEqualityComparer<long[]>
     {
         public static readonly Sequence Instance = new();
-        public bool Equals(int[]? x, int[]? y) => x.AsSpan().SequenceEqual(y);
-        public int GetHashCode(int[] a)
+        public bool Equals(long[]? x, long[]? y) => x.AsSpan().SequenceEqual(y);
+        public int GetHashCode(long[] a)
         {
             var h = new HashCode();
             foreach (var v in a) h.Add(v);

@@ -121,6 +121,33 @@ public class WhatIfEquivalence
             AssertSameDifferences(before, after, name);
     });
 
+    /// <summary>A spoke's peering flag changed: the spoke's own subnets are wide rows of a dual sweep, which sweep one
+    /// interval per destination class (<see cref="DestinationClasses"/>). Their flows equal the full comparison's, with
+    /// the spoke's route tables naming circuit prefixes to the firewall and to None (rt-hub-westeurope-001), and with a
+    /// route of that table equal to one circuit prefix and another holding a second (the chains interleave otherwise).</summary>
+    [Fact]
+    public void AFlagChangeSweptByDestinationClassesEqualsTheFullComparison() => Nt.WithEstate(folder =>
+    {
+        static Topology Flipped(Topology t)
+        {
+            var i = t.VirtualNetworkPeerings.ToList().FindIndex(p => p.Name == "spoke-0002-to-hub-westeurope");
+            Assert.True(i >= 0);
+            var p = t.VirtualNetworkPeerings[i];
+            return t with { VirtualNetworkPeerings = t.VirtualNetworkPeerings.SetItem(i, p with { AllowForwardedTraffic = !p.AllowForwardedTraffic }) };
+        }
+        var before = TopologyLoader.Load(folder);
+        AssertSameDifferences(before, Flipped(before), "spoke-0002's flag");
+        var path = Path.Combine(folder, "routing.yaml");
+        var text = File.ReadAllText(path);
+        var at = text.IndexOf("      - { name: onprem-00090-drop,", StringComparison.Ordinal);
+        Assert.True(at > 0);
+        File.WriteAllText(path, text.Insert(at,
+            "      - { name: equal-to-one, addressPrefix: 10.128.2.0/24, nextHopType: None }\n" +
+            "      - { name: around-another, addressPrefix: 10.128.8.0/22, nextHopType: None }\n"));
+        var edited = TopologyLoader.Load(folder);
+        AssertSameDifferences(edited, Flipped(edited), "spoke-0002's flag, routes nesting otherwise");
+    });
+
     /// <summary>The scopes the variants exercise: each narrow scope occurs (so the equivalence above is not only the
     /// full path compared with itself).</summary>
     [Fact]
