@@ -17,14 +17,20 @@ namespace NetTwin.WhatIf;
 /// answers are one. Two intervals far apart get the same answers too when the prefixes holding them are alike,
 /// outermost to innermost. An ExpressRoute circuit's thousands of prefixes are: each is a BGP route with the same
 /// attributes in every table that holds it, so every lookup that finds one finds the other's twin.</para>
-/// <para>A prefix's signature is therefore what holds it. For a prefix that BGP carries to the gateways and nothing
-/// else names (a circuit's advertised route, a gateway route, a Microsoft edge's best path), it is the list of those
-/// places with the route's attributes there, without the prefix: the circuit, peering and AS path; the route set,
-/// gateway, type, next hops, kind, detail, the route it beat and its paths; the edge and its best path's peer, next
-/// hop, AS path, origin and source. Any other prefix (a VNet's, a user route's, a rule's, a device's, a service
-/// tag's, a NIC's or platform address) is its own signature. An address's class is the chain of the signatures of
-/// the prefixes holding it (prefixes nest or are apart), interned: two addresses with one chain meet the same answers
-/// at every lookup, and so does every flow to them from one source.</para>
+/// <para>A prefix's signature is therefore what holds it. For a prefix only routes name, it is the list of those
+/// routes with their attributes, without the prefix: a circuit's advertised route (circuit, peering, AS path), a
+/// Microsoft edge's best path (edge, peer, next hop, AS path, origin, source...), a gateway route set's route (set,
+/// gateway, type, next hops, kind, detail, the route it beat, its paths), a route table's route (table, next hop type
+/// and address). Any other prefix (a VNet's, a subnet's, a rule's, a site's, a selector's, a device's, a service tag's,
+/// a NIC's or platform address) is its own signature. An address's class is the chain of the signatures of the
+/// prefixes holding it (prefixes nest or are apart), interned: two addresses with one chain meet the same answers at
+/// every lookup, and so does every flow to them from one source.</para>
+/// <para>Route tables are read where a flow can meet them. A flow to a destination outside a VNet crosses only its
+/// source's VNet and the VNets with a gateway, a firewall or an appliance (<see cref="Transit"/>); it enters any other
+/// VNet only when the destination is inside it, and then the VNet's own prefix tells the destination apart. So the
+/// estate's chain reads the route tables of those VNets, and <see cref="From"/> refines it with the source VNet's own
+/// tables, each of their routes placed among the estate's prefixes (how many hold it, and whether one is it) so that
+/// the two chains interleave alike: a route equal to a circuit's prefix wins over it (B2); one holding it loses.</para>
 /// <para>The classes are the baseline's: a flow diff uses them only when the other side's lookups are the baseline's
 /// (a change of peerings' allowForwardedTraffic, swept in one pass). The equivalence tests hold the diff with them to
 /// the diff without (tests/NetTwin.Tests/Scale/WhatIfEquivalence.cs).</para>
