@@ -45,6 +45,41 @@ public sealed class DestinationClasses
     private readonly HashSet<string> _transitVnets;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Source> _sources = new(StringComparer.Ordinal);
 
+    // The same chains in the prefixes' order, outermost first: ascending addresses are classified in one pass.
+    private readonly Ordered _ordered;
+
+    /// <summary>Prefixes in order (first address, then length: outermost first) and their chains; the chain of each of
+    /// a run of ascending addresses, in one pass with a stack of the prefixes open at the address (they nest).</summary>
+    private sealed class Ordered
+    {
+        private readonly uint[] _first, _last;
+        private readonly int[] _chain;
+
+        public Ordered(List<(Prefix Prefix, int Signature)> prefixes, int[] chains)
+        {
+            (_first, _last, _chain) = (new uint[prefixes.Count], new uint[prefixes.Count], chains);
+            for (var i = 0; i < prefixes.Count; i++) (_first[i], _last[i]) = (prefixes[i].Prefix.First.Value, prefixes[i].Prefix.Last.Value);
+        }
+
+        /// <summary>The chain of each address of <paramref name="ascending"/> (0: none holds it).</summary>
+        public void Classify(ReadOnlySpan<uint> ascending, Span<int> into)
+        {
+            Span<int> open = stackalloc int[34];
+            int top = 0, next = 0;
+            for (var i = 0; i < ascending.Length; i++)
+            {
+                var a = ascending[i];
+                for (; next < _first.Length && _first[next] <= a; next++)
+                {
+                    while (top > 0 && _last[open[top - 1]] < _first[next]) top--;
+                    open[top++] = next;
+                }
+                while (top > 0 && _last[open[top - 1]] < a) top--;
+                into[i] = top > 0 ? _chain[open[top - 1]] : 0;
+            }
+        }
+    }
+
     /// <summary>A prefix's chain and its depth (the prefixes holding it, itself included).</summary>
     private sealed class Link(int id, int depth)
     {
@@ -141,8 +176,10 @@ public sealed class DestinationClasses
         var all = places.Signatures();
         var chains = new Dictionary<(int Parent, int Signature), int>();
         var open = new Stack<(Prefix Prefix, Link Link)>();
-        foreach (var (p, s) in all)
+        var ids = new int[all.Count];
+        for (var i = 0; i < all.Count; i++)
         {
+            var (p, s) = all[i];
             while (open.Count > 0 && !open.Peek().Prefix.Contains(p)) open.Pop();
             var parent = open.Count > 0 ? open.Peek().Link : null;
             var key = (parent?.Id ?? 0, s);
@@ -150,8 +187,10 @@ public sealed class DestinationClasses
             var link = new Link(chain, (parent?.Depth ?? 0) + 1);
             _chains.Set(p, link);
             open.Push((p, link));
+            ids[i] = chain;
         }
         _chains.Freeze();
+        _ordered = new Ordered(all, ids);
         Count = chains.Count;
     }
 
@@ -189,8 +228,11 @@ public sealed class DestinationClasses
             var chains = new Dictionary<(int Parent, int Signature, int Depth, bool Same), int>();
             var open = new Stack<(Prefix Prefix, int Chain)>();
             _chains = new PrefixTrie<Link>();
-            foreach (var (p, s) in places.Signatures())
+            var all = places.Signatures();
+            var ids = new int[all.Count];
+            for (var i = 0; i < all.Count; i++)
             {
+                var (p, s) = all[i];
                 while (open.Count > 0 && !open.Peek().Prefix.Contains(p)) open.Pop();
                 // Its place among the estate's prefixes: how many hold it (itself, when the estate has it, included).
                 var same = estate._chains.Get(p);
@@ -200,13 +242,28 @@ public sealed class DestinationClasses
                 if (!chains.TryGetValue(key, out var chain)) chains[key] = chain = chains.Count + 1;
                 _chains.Set(p, new Link(chain, 0));
                 open.Push((p, chain));
+                ids[i] = chain;
             }
             _chains.Freeze();
+            _ordered = new Ordered(all, ids);
         }
+
+        private readonly Ordered? _ordered;
 
         /// <summary>The class of an address: equal for two addresses this VNet's flows treat alike.</summary>
         public long Of(Ipv4 address) =>
             ((long)(_estate._chains.LongestMatch(address)?.Id ?? 0) << 32) | (uint)(_chains?.LongestMatch(address)?.Id ?? 0);
+
+        /// <summary><see cref="Of"/> for each of a run of ascending addresses, in one pass over the prefixes.</summary>
+        public long[] Of(ReadOnlySpan<uint> ascending)
+        {
+            var (estate, own) = (new int[ascending.Length], new int[ascending.Length]);
+            _estate._ordered.Classify(ascending, estate);
+            _ordered?.Classify(ascending, own);
+            var classes = new long[ascending.Length];
+            for (var i = 0; i < classes.Length; i++) classes[i] = ((long)estate[i] << 32) | (uint)own[i];
+            return classes;
+        }
     }
 
     /// <summary>The places of prefixes, and then their signatures.</summary>

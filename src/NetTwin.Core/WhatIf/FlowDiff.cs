@@ -431,23 +431,36 @@ public static class FlowDiff
     /// targets have one kind, node and name; and the number of groups.</summary>
     private static (int[] Group, int Count) GroupsOf(DestinationClasses.Source classes, (Endpoint To, string Name)?[] targets, List<int> needed, int count)
     {
-        var of = new long[count];
-        Parallel.For(0, needed.Count, k =>
-        {
-            var i = needed[k];
-            if (targets[i] is { } to) of[i] = classes.Of(to.To.Address);
-        });
+        // The targets' addresses ascend with the intervals (each is inside its own): classified in one pass (one by one
+        // should a target lie elsewhere).
+        var addresses = new List<uint>(needed.Count);
+        foreach (var i in needed) if (targets[i] is { } to) addresses.Add(to.To.Address.Value);
+        var ascending = true;
+        for (var k = 1; k < addresses.Count && ascending; k++) ascending = addresses[k - 1] <= addresses[k];
+        var of = ascending ? classes.Of(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(addresses))
+            : [.. addresses.Select(a => classes.Of(new Ipv4(a)))];
         var group = new int[count];
         Array.Fill(group, -1);
-        var seen = new Dictionary<(long, EndpointKind, string, string), int>();
+        // The names by reference: two equal names that are not one string only make two groups.
+        var seen = new Dictionary<(long, EndpointKind, string, string), int>(SameNames.Instance);
+        var n = 0;
         foreach (var i in needed)
         {
             if (targets[i] is not { } to) continue;
-            var key = (of[i], to.To.Kind, to.To.Node, to.Name);
+            var key = (of[n++], to.To.Kind, to.To.Node, to.Name);
             if (!seen.TryGetValue(key, out var g)) seen[key] = g = seen.Count;
             group[i] = g;
         }
         return (group, seen.Count);
+    }
+
+    private sealed class SameNames : IEqualityComparer<(long, EndpointKind, string, string)>
+    {
+        public static readonly SameNames Instance = new();
+        public bool Equals((long, EndpointKind, string, string) x, (long, EndpointKind, string, string) y) =>
+            x.Item1 == y.Item1 && x.Item2 == y.Item2 && ReferenceEquals(x.Item3, y.Item3) && ReferenceEquals(x.Item4, y.Item4);
+        public int GetHashCode((long, EndpointKind, string, string) k) =>
+            HashCode.Combine(k.Item1, k.Item2, RuntimeHelpers.GetHashCode(k.Item3), RuntimeHelpers.GetHashCode(k.Item4));
     }
 
     /// <summary>The first interval of each group among a row's (so ascending), asked or not apart, and the position

@@ -79,4 +79,33 @@ public class DestinationClassesTests
         Assert.NotEqual(Class(spoke2, "10.128.2.1"), Class(spoke2, "10.128.9.1"));
         Assert.NotEqual(Class(spoke2, "10.128.2.1"), Class(spoke2, "10.128.4.1"));
     });
+
+    /// <summary>Ascending addresses classified in one pass get the classes of one by one: every NIC's address, every
+    /// advertised prefix's first, last and next address, and a spread of others, from a spoke with its own route tables
+    /// and from a hub (whose tables are the estate's).</summary>
+    [Fact]
+    public void AscendingAddressesInOnePassGetTheClassesOfOneByOne() => WithSmallEstate(t =>
+    {
+        var classes = DestinationClasses.Of(Planes.Compute(t));
+        var addresses = new SortedSet<uint>();
+        foreach (var n in t.NetworkInterfaces) addresses.Add(n.PrivateIPAddress.Value);
+        foreach (var c in t.ExpressRouteCircuits)
+            foreach (var pe in c.Peerings)
+                foreach (var r in pe.PeerAdvertisedRoutes)
+                {
+                    addresses.Add(r.Prefix.First.Value);
+                    addresses.Add(r.Prefix.Last.Value);
+                    if (r.Prefix.Last.Value < uint.MaxValue) addresses.Add(r.Prefix.Last.Value + 1);
+                }
+        for (ulong a = 0; a <= uint.MaxValue; a += 0x00FF_F00D) addresses.Add((uint)a);
+        uint[] ascending = [.. addresses];
+        Assert.True(ascending.Length > 400);
+        foreach (var vnet in new[] { "spoke-0002", "spoke-0003", "hub-westeurope" })
+        {
+            var source = classes.From(vnet);
+            var batch = source.Of(ascending);
+            for (var i = 0; i < ascending.Length; i++)
+                Assert.True(batch[i] == source.Of(new Ipv4(ascending[i])), $"{vnet}: {new Ipv4(ascending[i])}");
+        }
+    });
 }
