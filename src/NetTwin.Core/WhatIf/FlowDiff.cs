@@ -210,9 +210,9 @@ public static class FlowDiff
     /// <summary>Works out, once, what every flow diff over the baseline <paramref name="planes"/> shares: its cut points
     /// (<see cref="SideCuts"/>), the targets of the intervals they make, its source subnets and their endpoints, its
     /// destination classes (<see cref="DestinationClasses"/>), and every subnet's effective routes (as
-    /// <see cref="FailureSweep"/> does before its cases). A session asking several
-    /// what-ifs of one baseline pays for these with the first; this pays for them beforehand. The diffs are the same
-    /// either way (tests/NetTwin.Tests/Scale/WhatIfEquivalence.cs).</summary>
+    /// <see cref="FailureSweep"/> does before its cases). A session asking several what-ifs of one baseline pays for
+    /// these with the first; this pays for them beforehand. The diffs are the same either way
+    /// (tests/NetTwin.Tests/Scale/WhatIfEquivalence.cs).</summary>
     public static void PrepareBaseline(Planes planes)
     {
         ArgumentNullException.ThrowIfNull(planes);
