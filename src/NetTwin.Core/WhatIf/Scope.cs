@@ -241,18 +241,6 @@ public static class Structural
             for (var i = 0; i < a.Length; i++) if (!cmp.Equals(a[i], b[i])) return false;
             return true;
         }
-        // Elements of a sealed type (records) share one comparer: found once, not once per element.
-        if (typeof(T).IsSealed)
-        {
-            var same = Comparers.GetOrAdd(typeof(T), Build);
-            for (var i = 0; i < a.Length; i++)
-            {
-                object? x = a[i], y = b[i];
-                if (ReferenceEquals(x, y)) continue;
-                if (x is null || y is null || !same(x, y)) return false;
-            }
-            return true;
-        }
         for (var i = 0; i < a.Length; i++) if (!Same(a[i], b[i])) return false;
         return true;
     }
