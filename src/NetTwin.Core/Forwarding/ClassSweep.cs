@@ -19,8 +19,6 @@ internal sealed class ClassSweep
     /// the class to <see cref="Walk"/>: few enough that no walk the sweep follows reaches Walk's hop limit.</summary>
     private const int MaxVisits = 8;
 
-    private static readonly Ipv4[] PlatformAddresses = [Ipv4.Parse("168.63.129.16"), Ipv4.Parse("169.254.169.254")];
-
     private readonly Forwarder _f;
     private readonly Ipv4[] _addr;
     private readonly TransportProtocol _protocol;
@@ -302,7 +300,7 @@ internal sealed class ClassSweep
                     st = st.Pass(nic.VirtualMachine).Pass(nic.Name);
                     var platform = new List<int>();
                     var rest = new List<int>(classes.Count);
-                    foreach (var j in classes) (Array.IndexOf(PlatformAddresses, _addr[j]) >= 0 ? platform : rest).Add(j);
+                    foreach (var j in classes) (Array.IndexOf(Endpoints.PlatformAddresses, _addr[j]) >= 0 ? platform : rest).Add(j);
                     run.Fallback(st, platform);
                     rest = run.RequestNsg(st, rest, nic.NetworkSecurityGroup, SecurityRuleDirection.Outbound, subnet.Id, "NIC", nic.Name);
                     rest = run.RequestNsg(st, rest, subnet.NetworkSecurityGroup, SecurityRuleDirection.Outbound, subnet.Id, "subnet", subnet.Id);
@@ -839,7 +837,7 @@ internal sealed class ClassSweep
             State? lastCircuitRequest = null;
             string? lastCircuit = null;
             (State, RouteAction, VirtualNetwork) lastHopKey = default;
-            var platform = Array.IndexOf(PlatformAddresses, source) >= 0;
+            var platform = Array.IndexOf(Endpoints.PlatformAddresses, source) >= 0;
             State? lastOwn = null, lastRequest = null;
             EffectiveRouteTable? lastTable = null;
             RouteAction lastAction = default;

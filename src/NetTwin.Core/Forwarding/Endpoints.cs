@@ -37,6 +37,10 @@ public sealed class EndpointException(string message) : Exception(message);
 /// an on-premises network or the internet.</summary>
 public static class Endpoints
 {
+    /// <summary>The host's platform addresses: the wire server (DNS, health probes, agent; service tag
+    /// AzureLoadBalancer) and the instance metadata service. A NIC reaches them without routing.</summary>
+    internal static readonly Ipv4[] PlatformAddresses = [Ipv4.Parse("168.63.129.16"), Ipv4.Parse("169.254.169.254")];
+
     public static Endpoint Resolve(Topology t, string text)
     {
         ArgumentNullException.ThrowIfNull(t);

@@ -186,14 +186,10 @@ internal sealed class Walk
 
     // ---------------------------------------------------------------- Azure: NICs, NSGs, subnets
 
-    /// <summary>The host's platform addresses: the wire server (DNS, health probes, agent; service tag
-    /// AzureLoadBalancer) and the instance metadata service.</summary>
-    private static readonly Ipv4[] PlatformAddresses = [Ipv4.Parse("168.63.129.16"), Ipv4.Parse("169.254.169.254")];
-
     private void LeaveNic(NetworkInterface nic)
     {
         var subnet = T.Subnet(nic.Subnet)!;
-        if (PlatformAddresses.Contains(Dst)) { ToPlatform(nic, subnet); return; }
+        if (Endpoints.PlatformAddresses.Contains(Dst)) { ToPlatform(nic, subnet); return; }
         // Rule G2: outbound, the NIC's NSG then the subnet's.
         if (!Nsg(nic.NetworkSecurityGroup, SecurityRuleDirection.Outbound, subnet.Id, "NIC", nic.Name)) return;
         if (!Nsg(subnet.NetworkSecurityGroup, SecurityRuleDirection.Outbound, subnet.Id, "subnet", subnet.Id)) return;

@@ -96,8 +96,6 @@ public sealed class DestinationClasses
     /// makes the baseline's).</summary>
     public static DestinationClasses Of(Planes planes) => Cache.GetValue(planes, p => new DestinationClasses(new Forwarder(p)));
 
-    private static readonly Ipv4[] PlatformAddresses = [Ipv4.Parse("168.63.129.16"), Ipv4.Parse("169.254.169.254")];
-
     /// <summary>The classes of destinations as the flows of subnets in <paramref name="vnet"/> meet them: their key is
     /// equal for two addresses those flows treat alike.</summary>
     public Source From(string vnet) => _sources.GetOrAdd(vnet, static (v, c) => new Source(c, v), this);
@@ -148,7 +146,7 @@ public sealed class DestinationClasses
         foreach (var p in VnetRoutes.ReservedRanges) own.Add(p);
         foreach (var tag in t.ServiceTags.Tags) foreach (var p in tag.AddressPrefixes) own.Add(p);
         foreach (var n in t.NetworkInterfaces) own.Add(new Prefix(n.PrivateIPAddress, 32));
-        foreach (var a in PlatformAddresses) own.Add(new Prefix(a, 32));
+        foreach (var a in Endpoints.PlatformAddresses) own.Add(new Prefix(a, 32));
 
         // The routes holding a prefix, each as a place (where, and its attributes without the prefix).
         var places = new Places(own);
