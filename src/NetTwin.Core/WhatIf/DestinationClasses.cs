@@ -134,14 +134,8 @@ public sealed class DestinationClasses
                 foreach (var sn in v.Subnets) if (sn.RouteTable is { } rt) _transitTables.Add(rt);
 
         // Prefixes that are their own signature.
-        var own = new HashSet<Prefix>();
-        foreach (var p in Reachability.BoundaryPrefixes(f, routes: false)) own.Add(p);
-        foreach (var d in t.OnPremisesDevices)
-        {
-            foreach (var p in Endpoints.DeviceNetworks(d)) own.Add(p);
-            foreach (var a in Endpoints.DeviceAddresses(d)) own.Add(new Prefix(a, 32));
-        }
-        foreach (var p in FlowDiff.EffectiveRouteExtras(t)) own.Add(p);
+        var own = new HashSet<Prefix>(FlowDiff.CutPrefixes(f, routes: false));
+        foreach (var d in t.OnPremisesDevices) foreach (var a in Endpoints.DeviceAddresses(d)) own.Add(new Prefix(a, 32));
         foreach (var p in AddressRanges.NotPublic) own.Add(p);
         foreach (var p in VnetRoutes.ReservedRanges) own.Add(p);
         foreach (var tag in t.ServiceTags.Tags) foreach (var p in tag.AddressPrefixes) own.Add(p);

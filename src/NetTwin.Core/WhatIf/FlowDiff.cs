@@ -294,14 +294,21 @@ public static class FlowDiff
     /// sorted; worked out once per planes object, so the what-ifs asked of one baseline share its cuts.</summary>
     public static IReadOnlyList<ulong> SideCuts(Planes planes) => SideCache.GetValue(planes, p =>
     {
-        var f = new Forwarder(p);
         var set = new HashSet<ulong>();
-        void Cut(Prefix x) { set.Add(x.First.Value); set.Add((ulong)x.Last.Value + 1); }
-        foreach (var x in Reachability.BoundaryPrefixes(f)) Cut(x);
-        foreach (var d in p.Topology.OnPremisesDevices) foreach (var x in Endpoints.DeviceNetworks(d)) Cut(x);
-        foreach (var x in EffectiveRouteExtras(p.Topology)) Cut(x);
+        foreach (var x in CutPrefixes(new Forwarder(p))) { set.Add(x.First.Value); set.Add((ulong)x.Last.Value + 1); }
         return [.. set.Order()];
     });
+
+    /// <summary>The prefixes one side's cuts are made of (<see cref="SideCuts"/>): boundaries, on-premises networks and
+    /// effective-route extras, unsorted and with repeats. With <paramref name="routes"/> false, the prefixes of routes
+    /// are left out (<see cref="Reachability.BoundaryPrefixes"/>): <see cref="DestinationClasses"/> reads every other one
+    /// as its own class, and those with their attributes.</summary>
+    internal static IEnumerable<Prefix> CutPrefixes(Forwarder f, bool routes = true)
+    {
+        foreach (var x in Reachability.BoundaryPrefixes(f, routes: routes)) yield return x;
+        foreach (var d in f.Topology.OnPremisesDevices) foreach (var x in Endpoints.DeviceNetworks(d)) yield return x;
+        foreach (var x in EffectiveRouteExtras(f.Topology)) yield return x;
+    }
 
     /// <summary>The prefixes of effective routes that no boundary names: service tags' prefixes, of user routes with
     /// a tag (B4) in route tables some subnet uses, and of subnets' service endpoints (A4).</summary>
