@@ -37,28 +37,58 @@ namespace NetTwin.WhatIf;
 /// </remarks>
 public sealed class DestinationClasses
 {
-    // The chain of each prefix, by longest match; no match is the empty chain, 0.
-    private readonly PrefixTrie<Link> _chains = new();
+    // The chain of each prefix of the estate.
+    private readonly Chains _chains;
     private readonly Topology _topology;
     // Route tables read in full (those of subnets in VNets a flow can cross on its way: see Transit).
     private readonly HashSet<string> _transitTables;
     private readonly HashSet<string> _transitVnets;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Source> _sources = new(StringComparer.Ordinal);
 
-    // The same chains in the prefixes' order, outermost first: ascending addresses are classified in one pass.
-    private readonly Ordered _ordered;
-
-    /// <summary>Prefixes in order (first address, then length: outermost first) and their chains; the chain of each of
-    /// a run of ascending addresses, in one pass with a stack of the prefixes open at the address (they nest).</summary>
-    private sealed class Ordered
+    /// <summary>Prefixes and their chains. Outermost first, each prefix's chain is its parent's chain, its signature and
+    /// its placement, interned (0 is the empty chain: no prefix holds the address). Found by longest match for one
+    /// address, or for a run of ascending addresses in one pass with a stack of the prefixes open at the address (they
+    /// nest).</summary>
+    private sealed class Chains
     {
+        private readonly PrefixTrie<Link> _trie = new();
         private readonly uint[] _first, _last;
         private readonly int[] _chain;
 
-        public Ordered(List<(Prefix Prefix, int Signature)> prefixes, int[] chains)
+        /// <param name="prefixes">Every prefix, once, outermost first, and its signature.</param>
+        /// <param name="place">What else tells a prefix apart besides its signature (a source VNet's route among the
+        /// estate's prefixes).</param>
+        public Chains(List<(Prefix Prefix, int Signature)> prefixes, Func<Prefix, (int Depth, bool Same)> place)
         {
-            (_first, _last, _chain) = (new uint[prefixes.Count], new uint[prefixes.Count], chains);
-            for (var i = 0; i < prefixes.Count; i++) (_first[i], _last[i]) = (prefixes[i].Prefix.First.Value, prefixes[i].Prefix.Last.Value);
+            (_first, _last, _chain) = (new uint[prefixes.Count], new uint[prefixes.Count], new int[prefixes.Count]);
+            var chains = new Dictionary<(int Parent, int Signature, int Depth, bool Same), int>();
+            var open = new Stack<(Prefix Prefix, Link Link)>();
+            for (var i = 0; i < prefixes.Count; i++)
+            {
+                var (p, s) = prefixes[i];
+                while (open.Count > 0 && !open.Peek().Prefix.Contains(p)) open.Pop();
+                var parent = open.Count > 0 ? open.Peek().Link : null;
+                var (depth, same) = place(p);
+                var key = (parent?.Id ?? 0, s, depth, same);
+                if (!chains.TryGetValue(key, out var chain)) chains[key] = chain = chains.Count + 1;
+                var link = new Link(chain, (parent?.Depth ?? 0) + 1);
+                _trie.Set(p, link);
+                open.Push((p, link));
+                (_first[i], _last[i], _chain[i]) = (p.First.Value, p.Last.Value, chain);
+            }
+            _trie.Freeze();
+        }
+
+        /// <summary>The chain of the longest prefix holding the address (0: none).</summary>
+        public int Of(Ipv4 address) => _trie.LongestMatch(address)?.Id ?? 0;
+
+        /// <summary>How many of these prefixes hold <paramref name="p"/>, and whether one of them is it.</summary>
+        public (int Depth, bool Same) Placement(Prefix p)
+        {
+            if (_trie.Get(p) is { } same) return (same.Depth, true);
+            var depth = 0;
+            foreach (var l in _trie.Covering(p)) depth = Math.Max(depth, l.Depth);
+            return (depth, false);
         }
 
         /// <summary>The chain of each address of <paramref name="ascending"/> (0: none holds it).</summary>
@@ -86,9 +116,6 @@ public sealed class DestinationClasses
         public readonly int Id = id;
         public readonly int Depth = depth;
     }
-
-    /// <summary>The number of distinct chains, the empty one aside.</summary>
-    public int Count { get; }
 
     private static readonly ConditionalWeakTable<Planes, DestinationClasses> Cache = new();
 
@@ -164,26 +191,7 @@ public sealed class DestinationClasses
         foreach (var rt in t.RouteTables)
             if (_transitTables.Contains(rt.Name)) places.AddRoutes(rt);
 
-        // Outermost first: each prefix's chain is its parent's chain and its signature, interned.
-        var all = places.Signatures();
-        var chains = new Dictionary<(int Parent, int Signature), int>();
-        var open = new Stack<(Prefix Prefix, Link Link)>();
-        var ids = new int[all.Count];
-        for (var i = 0; i < all.Count; i++)
-        {
-            var (p, s) = all[i];
-            while (open.Count > 0 && !open.Peek().Prefix.Contains(p)) open.Pop();
-            var parent = open.Count > 0 ? open.Peek().Link : null;
-            var key = (parent?.Id ?? 0, s);
-            if (!chains.TryGetValue(key, out var chain)) chains[key] = chain = chains.Count + 1;
-            var link = new Link(chain, (parent?.Depth ?? 0) + 1);
-            _chains.Set(p, link);
-            open.Push((p, link));
-            ids[i] = chain;
-        }
-        _chains.Freeze();
-        _ordered = new Ordered(all, ids);
-        Count = chains.Count;
+        _chains = new Chains(places.Signatures(), static _ => (0, false));
     }
 
     /// <summary>A Microsoft edge's best paths (kind 1: the edge, the path).</summary>
@@ -205,7 +213,7 @@ public sealed class DestinationClasses
     public sealed class Source
     {
         private readonly DestinationClasses _estate;
-        private readonly PrefixTrie<Link>? _chains;
+        private readonly Chains? _chains;
 
         internal Source(DestinationClasses estate, string vnet)
         {
@@ -217,41 +225,18 @@ public sealed class DestinationClasses
             if (tables.Count == 0) return;
             var places = new Places([]);
             foreach (var rt in t.RouteTables) if (tables.Contains(rt.Name)) places.AddRoutes(rt);
-            var chains = new Dictionary<(int Parent, int Signature, int Depth, bool Same), int>();
-            var open = new Stack<(Prefix Prefix, int Chain)>();
-            _chains = new PrefixTrie<Link>();
-            var all = places.Signatures();
-            var ids = new int[all.Count];
-            for (var i = 0; i < all.Count; i++)
-            {
-                var (p, s) = all[i];
-                while (open.Count > 0 && !open.Peek().Prefix.Contains(p)) open.Pop();
-                // Its place among the estate's prefixes: how many hold it (itself, when the estate has it, included).
-                var same = estate._chains.Get(p);
-                var depth = same?.Depth ?? 0;
-                if (same is null) foreach (var l in estate._chains.Covering(p)) depth = Math.Max(depth, l.Depth);
-                var key = (open.Count > 0 ? open.Peek().Chain : 0, s, depth, same is not null);
-                if (!chains.TryGetValue(key, out var chain)) chains[key] = chain = chains.Count + 1;
-                _chains.Set(p, new Link(chain, 0));
-                open.Push((p, chain));
-                ids[i] = chain;
-            }
-            _chains.Freeze();
-            _ordered = new Ordered(all, ids);
+            _chains = new Chains(places.Signatures(), estate._chains.Placement);
         }
 
-        private readonly Ordered? _ordered;
-
         /// <summary>The class of an address: equal for two addresses this VNet's flows treat alike.</summary>
-        public long Of(Ipv4 address) =>
-            ((long)(_estate._chains.LongestMatch(address)?.Id ?? 0) << 32) | (uint)(_chains?.LongestMatch(address)?.Id ?? 0);
+        public long Of(Ipv4 address) => ((long)_estate._chains.Of(address) << 32) | (uint)(_chains?.Of(address) ?? 0);
 
         /// <summary><see cref="Of"/> for each of a run of ascending addresses, in one pass over the prefixes.</summary>
         public long[] Of(ReadOnlySpan<uint> ascending)
         {
             var (estate, own) = (new int[ascending.Length], new int[ascending.Length]);
-            _estate._ordered.Classify(ascending, estate);
-            _ordered?.Classify(ascending, own);
+            _estate._chains.Classify(ascending, estate);
+            _chains?.Classify(ascending, own);
             var classes = new long[ascending.Length];
             for (var i = 0; i < classes.Length; i++) classes[i] = ((long)estate[i] << 32) | (uint)own[i];
             return classes;

@@ -380,7 +380,7 @@ public static class FlowDiff
                 {
                     if (chosen[used[u]].Count < WideRow) break;
                     if (fromBefore[used[u]] is { } wide && !classesBy.ContainsKey(wide.Subnet.VirtualNetwork))
-                        classesBy[wide.Subnet.VirtualNetwork] = GroupsOf(DestinationClasses.Of(fb.Planes).From(wide.Subnet.VirtualNetwork), tb, needed, intervals.Count);
+                        classesBy[wide.Subnet.VirtualNetwork] = GroupsOf(DestinationClasses.Of(fb.Planes).From(wide.Subnet.VirtualNetwork), tb, needed, intervals);
                 }
             Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(widestFirst, loadBalance: true), u =>
             {
@@ -436,17 +436,20 @@ public static class FlowDiff
     /// <summary>The intervals of the estate as one VNet's flows meet them: the group of each needed interval (-1 for
     /// those without a target), one group for those of one destination class (<see cref="DestinationClasses"/>) whose
     /// targets have one kind, node and name; and the number of groups.</summary>
-    private static (int[] Group, int Count) GroupsOf(DestinationClasses.Source classes, (Endpoint To, string Name)?[] targets, List<int> needed, int count)
+    private static (int[] Group, int Count) GroupsOf(DestinationClasses.Source classes, (Endpoint To, string Name)?[] targets, List<int> needed,
+        List<(ulong Lo, ulong Hi)> intervals)
     {
-        // The targets' addresses ascend with the intervals (each is inside its own): classified in one pass (one by one
-        // should a target lie elsewhere).
+        // The targets' addresses ascend with the intervals (each is its interval's representative, inside it):
+        // classified in one pass.
         var addresses = new List<uint>(needed.Count);
-        foreach (var i in needed) if (targets[i] is { } to) addresses.Add(to.To.Address.Value);
-        var ascending = true;
-        for (var k = 1; k < addresses.Count && ascending; k++) ascending = addresses[k - 1] <= addresses[k];
-        var of = ascending ? classes.Of(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(addresses))
-            : [.. addresses.Select(a => classes.Of(new Ipv4(a)))];
-        var group = new int[count];
+        foreach (var i in needed)
+            if (targets[i] is { } to)
+            {
+                System.Diagnostics.Debug.Assert(to.To.Address.Value >= intervals[i].Lo && to.To.Address.Value <= intervals[i].Hi);
+                addresses.Add(to.To.Address.Value);
+            }
+        var of = classes.Of(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(addresses));
+        var group = new int[intervals.Count];
         Array.Fill(group, -1);
         // The names by reference: two equal names that are not one string only make two groups.
         var seen = new Dictionary<(long, EndpointKind, string, string), int>(SameNames.Instance);
