@@ -47,13 +47,8 @@ public class DestinationClassesTests
     [Fact]
     public void APrefixAnNsgRuleNamesIsItsOwnClass() => Nt.WithEstate(folder =>
     {
-        var path = Path.Combine(folder, "security.yaml");
-        var text = File.ReadAllText(path);
-        const string anchor = "      - { name: deny-smtp-out, priority: 100, direction: Outbound";
-        var at = text.IndexOf(anchor, StringComparison.Ordinal);
-        Assert.True(at > 0);
-        File.WriteAllText(path, text.Insert(at,
-            "      - { name: deny-one-site, priority: 105, direction: Outbound, access: Deny, protocol: '*', sourceAddressPrefix: '*', sourcePortRange: '*', destinationAddressPrefix: '10.128.9.0/24', destinationPortRange: '*' }\n"));
+        Nt.InsertBefore(folder, "security.yaml", "      - { name: deny-smtp-out, priority: 100, direction: Outbound",
+            "      - { name: deny-one-site, priority: 105, direction: Outbound, access: Deny, protocol: '*', sourceAddressPrefix: '*', sourcePortRange: '*', destinationAddressPrefix: '10.128.9.0/24', destinationPortRange: '*' }\n");
         var t = TopologyLoader.Load(folder);
         var spoke2 = DestinationClasses.Of(Planes.Compute(t)).From("spoke-0002");
         Assert.NotEqual(Class(spoke2, "10.128.2.1"), Class(spoke2, "10.128.9.1"));
@@ -63,17 +58,17 @@ public class DestinationClassesTests
     /// <summary>A route equal to one prefix and a route holding another, with the same next hop, in the source's table:
     /// the first wins over the circuit's route (same prefix, rule B2), the circuit's route is longer than the second. The
     /// two chains hold alike signatures in another order, and are told apart.</summary>
+    /// <summary>Into spoke-0002's rt-hub-westeurope-001: a route equal to 10.128.2.0/24 and one holding 10.128.9.0/24,
+    /// both to None.</summary>
+    internal static void AddNestingRoutes(string folder) =>
+        Nt.InsertBefore(folder, "routing.yaml", "      - { name: onprem-00090-drop,",
+            "      - { name: equal-to-one, addressPrefix: 10.128.2.0/24, nextHopType: None }\n" +
+            "      - { name: around-another, addressPrefix: 10.128.8.0/22, nextHopType: None }\n");
+
     [Fact]
     public void RoutesThatNestDifferentlyWithACircuitsPrefixAreToldApart() => Nt.WithEstate(folder =>
     {
-        var path = Path.Combine(folder, "routing.yaml");
-        var text = File.ReadAllText(path);
-        const string anchor = "      - { name: onprem-00090-drop,";
-        var at = text.IndexOf(anchor, StringComparison.Ordinal);
-        Assert.True(at > 0);
-        File.WriteAllText(path, text.Insert(at,
-            "      - { name: equal-to-one, addressPrefix: 10.128.2.0/24, nextHopType: None }\n" +
-            "      - { name: around-another, addressPrefix: 10.128.8.0/22, nextHopType: None }\n"));
+        AddNestingRoutes(folder);
         var t = TopologyLoader.Load(folder);
         var spoke2 = DestinationClasses.Of(Planes.Compute(t)).From("spoke-0002");
         Assert.NotEqual(Class(spoke2, "10.128.2.1"), Class(spoke2, "10.128.9.1"));

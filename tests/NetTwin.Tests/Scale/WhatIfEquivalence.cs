@@ -137,13 +137,7 @@ public class WhatIfEquivalence
         }
         var before = TopologyLoader.Load(folder);
         AssertSameDifferences(before, Flipped(before), "spoke-0002's flag");
-        var path = Path.Combine(folder, "routing.yaml");
-        var text = File.ReadAllText(path);
-        var at = text.IndexOf("      - { name: onprem-00090-drop,", StringComparison.Ordinal);
-        Assert.True(at > 0);
-        File.WriteAllText(path, text.Insert(at,
-            "      - { name: equal-to-one, addressPrefix: 10.128.2.0/24, nextHopType: None }\n" +
-            "      - { name: around-another, addressPrefix: 10.128.8.0/22, nextHopType: None }\n"));
+        DestinationClassesTests.AddNestingRoutes(folder);
         var edited = TopologyLoader.Load(folder);
         AssertSameDifferences(edited, Flipped(edited), "spoke-0002's flag, routes nesting otherwise");
     });

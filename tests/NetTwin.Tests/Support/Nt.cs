@@ -51,6 +51,17 @@ public static class Nt
         finally { Directory.Delete(folder, recursive: true); }
     }
 
+    /// <summary>Inserts <paramref name="lines"/> into the topology file <paramref name="file"/> of <paramref name="folder"/>,
+    /// before the first occurrence of <paramref name="anchor"/> (which must be in it).</summary>
+    public static void InsertBefore(string folder, string file, string anchor, string lines)
+    {
+        var path = Path.Combine(folder, file);
+        var text = File.ReadAllText(path);
+        var at = text.IndexOf(anchor, StringComparison.Ordinal);
+        Assert.True(at > 0, $"'{anchor}' not found in {file}");
+        File.WriteAllText(path, text.Insert(at, lines));
+    }
+
     /// <summary>A temporary topology folder holding the given files.</summary>
     public static string TempTopology(params (string Name, string Text)[] files)
     {
