@@ -223,6 +223,10 @@ public sealed class EffectiveRouteTable
     /// Default routes.</summary>
     internal GatewayRouteSet? CarriedGatewayRoutes => _gateways;
 
+    /// <summary>The route table's user routes, shared by every table over it (its Active ones in
+    /// <see cref="UserRouteLayer.UserTrie"/>).</summary>
+    internal UserRouteLayer Layer => _layer;
+
     // A loop, not a lambda over ip: it runs for every appliance route of every table (4 million times on the
     // largest generated estate), and a capturing lambda allocated two objects each time.
     private static bool Direct(Ipv4 ip, List<EffectiveRoute> defaults)

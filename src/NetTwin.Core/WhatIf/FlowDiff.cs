@@ -86,7 +86,7 @@ public static class FlowDiff
         {
             var id = sources[k];
             var (sb, sa) = aligned ? (setB.SortedSubnets[k], setA.SortedSubnets[k]) : (bt.Subnet(id), at.Subnet(id));
-            var e = selection.IntervalsFor(id, () => setB.EndpointOf(id)?.From.Address ?? setA.EndpointOf(id)?.From.Address,
+            var e = selection.IntervalsFor(id, (sb ?? sa)!.VirtualNetwork, () => setB.EndpointOf(id)?.From.Address ?? setA.EndpointOf(id)?.From.Address,
                 Prefixes(sb?.AddressPrefix, sa?.AddressPrefix), intervals);
             perSource.Add(e is int[] shared ? shared : [.. e]);
         }
@@ -209,7 +209,8 @@ public static class FlowDiff
 
     /// <summary>Works out, once, what every flow diff over the baseline <paramref name="planes"/> shares: its cut points
     /// (<see cref="SideCuts"/>), the targets of the intervals they make, its source subnets and their endpoints, its
-    /// destination classes (<see cref="DestinationClasses"/>), and every subnet's effective routes (as
+    /// destination classes (<see cref="DestinationClasses"/>), the routes by which packets leave each VNet
+    /// (<see cref="TransitReach"/>), and every subnet's effective routes (as
     /// <see cref="FailureSweep"/> does before its cases). A session asking several what-ifs of one baseline pays for
     /// these with the first; this pays for them beforehand. The diffs are the same either way
     /// (tests/NetTwin.Tests/Scale/WhatIfEquivalence.cs).</summary>
@@ -228,6 +229,7 @@ public static class FlowDiff
         Parallel.For(0, set.Sorted.Length, i => set.EndpointAt(i));
         _ = planes.Routing.AllSubnetTables();
         _ = DestinationClasses.Of(planes);
+        _ = TransitReach.Of(planes.Routing);
     }
 
     private static List<(ulong Lo, ulong Hi)> Intervals(IEnumerable<ulong> cuts)

@@ -25,8 +25,9 @@ namespace NetTwin.WhatIf;
 /// a translating device's address is).</item>
 /// <item><b>allowForwardedTraffic of V → W.</b> Forwarding reads it only when a packet crosses from W into V (the
 /// reverse of W → V, rule C2), so only for packets whose destination is in V: requests to V, and replies to sources
-/// in V (when no translating device's address is in V). So: every interval from sources in V, and every source
-/// towards the intervals of V.</item>
+/// in V (when no translating device's address is in V). So: every interval from sources in V, and the intervals of V
+/// from every source whose requests to V can be in W (<see cref="TransitReach"/>: the sources of the other VNets never
+/// reach the crossing).</item>
 /// </list>
 /// Anything else (or a condition failing) selects everything.</remarks>
 public sealed class FlowSelection
@@ -37,8 +38,9 @@ public sealed class FlowSelection
 
     private readonly bool _all;
     private readonly Dictionary<string, List<(ulong Lo, ulong Hi)>> _from;
-    // Towards [Lo, Hi]: from every source (Every), or from the sources whose address lies in one of Changed.
-    private readonly List<(ulong Lo, ulong Hi, bool Every, List<(ulong Lo, ulong Hi)> Changed)> _to;
+    // Towards [Lo, Hi]: from every source (Every), or from the sources whose address lies in one of Changed; when
+    // Vnets is not null, only from the sources in those VNets.
+    private readonly List<(ulong Lo, ulong Hi, bool Every, List<(ulong Lo, ulong Hi)> Changed, IReadOnlySet<string>? Vnets)> _to;
     private readonly List<Prefix> _everythingFrom;
 
     /// <summary>Why the selection is what it is, in words (for the report's note).</summary>
@@ -47,20 +49,22 @@ public sealed class FlowSelection
     /// <summary>True when every class is traced.</summary>
     public bool IsEverything => _all;
 
-    private FlowSelection(bool all, Dictionary<string, List<(ulong, ulong)>> from, List<(ulong, ulong, bool, List<(ulong, ulong)>)> to, List<Prefix> everythingFrom)
+    private FlowSelection(bool all, Dictionary<string, List<(ulong, ulong)>> from, List<(ulong, ulong, bool, List<(ulong, ulong)>, IReadOnlySet<string>?)> to, List<Prefix> everythingFrom)
     {
         _all = all;
         _from = from;
         _to = to;
         _everythingFrom = everythingFrom;
-        _toEverySource = to.Any(t => t.Item3);
+        _toEverySource = to.Any(t => t.Item3 && t.Item5 is null);
+        _toSomeVnets = [.. to.Where(t => t.Item3 && t.Item5 is not null).Select(t => t.Item5!).Distinct()];
         _changedTo = to.Any(t => !t.Item3);
         _sourceRanges = Merge(to.SelectMany(t => t.Item4).Concat(everythingFrom.Select(p => ((ulong)p.First.Value, (ulong)p.Last.Value))));
     }
 
-    // Whether some destination is selected from every source, and the ranges a source's address is tested against
-    // (merged): a source outside them, with no interval of its own, traces nothing.
+    // Whether some destination is selected from every source, the VNets some are selected from, and the ranges a
+    // source's address is tested against (merged): a source outside them all, with no interval of its own, traces nothing.
     private readonly bool _toEverySource;
+    private readonly IReadOnlySet<string>[] _toSomeVnets;
     private readonly bool _changedTo;   // some destination is selected only from the sources in its changed prefixes
     private readonly List<(ulong Lo, ulong Hi)> _sourceRanges;
 
@@ -95,7 +99,7 @@ public sealed class FlowSelection
         var translated = TranslatingAddresses(bt).Concat(TranslatingAddresses(at)).Distinct().ToList();
 
         var from = new Dictionary<string, List<(ulong, ulong)>>(StringComparer.Ordinal);
-        var to = new List<(ulong, ulong, bool, List<(ulong, ulong)>)>();
+        var to = new List<(ulong, ulong, bool, List<(ulong, ulong)>, IReadOnlySet<string>?)>();
         foreach (var id in scope.TouchedSubnets)
         {
             if (HoldsForwarder(bt, id) || HoldsForwarder(at, id)) return All($"every flow: {id} holds a forwarding device");
@@ -105,7 +109,7 @@ public sealed class FlowSelection
             bool InChanged(Ipv4? a) => a is { } ip && changed.Any(r => ip.Value >= r.Lo && ip.Value <= r.Hi);
             var everySource = translated.Any(a => InChanged(a));
             var prefixes = new[] { bt.Subnet(id)?.AddressPrefix, at.Subnet(id)?.AddressPrefix }.OfType<Prefix>().Distinct();
-            foreach (var p in prefixes) to.Add((p.First.Value, p.Last.Value, everySource, changed));
+            foreach (var p in prefixes) to.Add((p.First.Value, p.Last.Value, everySource, changed, null));
         }
         var everythingFrom = new List<Prefix>();
         foreach (var v in scope.ForwardedTrafficVnets)
@@ -114,22 +118,31 @@ public sealed class FlowSelection
             if (translated.Any(a => prefixes.Any(p => p.Contains(a))))
                 return All($"every flow: {v} holds an address a firewall or appliance translates to");
             everythingFrom.AddRange(prefixes);
-            foreach (var p in prefixes) to.Add((p.First.Value, p.Last.Value, true, []));
+            var reaching = TransitReach.Of(before.Routing).VnetsReaching(prefixes, ForwardedTrafficRemotes(bt, at, scope, v), TouchedTables(after, scope));
+            reaching.Add(v);
+            foreach (var p in prefixes) to.Add((p.First.Value, p.Last.Value, true, [], reaching));
         }
         var why = new List<string>();
         if (scope.TouchedSubnets.Count > 0) why.Add($"from and to the {scope.TouchedSubnets.Count} subnet(s) whose effective routes changed, for the destinations and sources their changed prefixes cover");
-        if (scope.ForwardedTrafficVnets.Count > 0) why.Add($"from and to {string.Join(", ", scope.ForwardedTrafficVnets.Order(StringComparer.Ordinal))} (allowForwardedTraffic, rule C2)");
+        if (scope.ForwardedTrafficVnets.Count > 0)
+            why.Add($"from and to {string.Join(", ", scope.ForwardedTrafficVnets.Order(StringComparer.Ordinal))} (allowForwardedTraffic, rule C2), "
+                    + "to them only from the VNets whose requests can reach the peering's other end");
         return new(false, from, to, everythingFrom) { Reason = "only the flows " + string.Join(", and ", why) };
     }
 
-    /// <summary>The indices of the intervals to trace from <paramref name="source"/>, ascending. Its flows come from
-    /// <paramref name="address"/>, an address inside one of <paramref name="sourcePrefixes"/> (the subnet's prefix on
-    /// either side), asked for only when one of those prefixes overlaps a range the selection tests addresses against
-    /// (resolving the address of every one of 10,000 sources costs more than tracing the few selected flows).</summary>
-    public IEnumerable<int> IntervalsFor(string source, Func<Ipv4?> address, IReadOnlyList<Prefix> sourcePrefixes, IReadOnlyList<(ulong Lo, ulong Hi)> intervals)
+    /// <summary>The indices of the intervals to trace from <paramref name="source"/>, a subnet of <paramref name="vnet"/>,
+    /// ascending. Its flows come from <paramref name="address"/>, an address inside one of <paramref name="sourcePrefixes"/>
+    /// (the subnet's prefix on either side), asked for only when one of those prefixes overlaps a range the selection
+    /// tests addresses against (resolving the address of every one of 10,000 sources costs more than tracing the few
+    /// selected flows).</summary>
+    public IEnumerable<int> IntervalsFor(string source, string vnet, Func<Ipv4?> address, IReadOnlyList<Prefix> sourcePrefixes, IReadOnlyList<(ulong Lo, ulong Hi)> intervals)
     {
         if (_all) return Enumerable.Range(0, intervals.Count);
-        if (!_toEverySource && !_from.ContainsKey(source) && !MeetsSourceRanges(sourcePrefixes)) return [];
+        // Which of the destinations selected from some VNets' sources this source's VNet is among (one bit each).
+        var among = 0UL;
+        for (var k = 0; k < _toSomeVnets.Length; k++)
+            if (k >= 64 || _toSomeVnets[k].Contains(vnet)) among |= 1UL << Math.Min(k, 63);
+        if (!_toEverySource && among == 0 && !_from.ContainsKey(source) && !MeetsSourceRanges(sourcePrefixes)) return [];
         Ipv4? resolved = null;
         var asked = false;
         Ipv4? Address()
@@ -141,7 +154,7 @@ public sealed class FlowSelection
         if (AnyOverlap(_everythingFrom, sourcePrefixes) && Address() is { } a && AnyContains(_everythingFrom, a))
             return Enumerable.Range(0, intervals.Count);
         // Only the destinations every source traces: no list made per source (a flow diff asks 10,000 times).
-        if (_from.Count == 0 && !_changedTo) return EveryIntervals(intervals);
+        if (_from.Count == 0 && !_changedTo) return EveryIntervals(intervals, among);
         bool Overlaps(ulong lo, ulong hi) => sourcePrefixes.Any(p => p.First.Value <= hi && lo <= p.Last.Value);
         bool In(List<(ulong Lo, ulong Hi)> ranges) => ranges.Any(r => Overlaps(r.Lo, r.Hi))
             && Address() is { } ip && ranges.Any(r => ip.Value >= r.Lo && ip.Value <= r.Hi);
@@ -150,7 +163,7 @@ public sealed class FlowSelection
         ranges.AddRange(_to.Where(t => !t.Every && In(t.Changed)).Select(t => (t.Lo, t.Hi)));
         // The destinations every source traces (a peering's VNet) are the same for each of 10,000 sources: their
         // intervals are found once per interval list.
-        var every = EveryIntervals(intervals);
+        var every = EveryIntervals(intervals, among);
         if (ranges.Count == 0) return every;
         return Merge(ranges).SelectMany(r => Inside(intervals, r.Lo, r.Hi)).Concat(every).Distinct().Order();
     }
@@ -169,15 +182,23 @@ public sealed class FlowSelection
         return false;
     }
 
-    private sealed record EveryCache(IReadOnlyList<(ulong Lo, ulong Hi)> Intervals, int[] Indices);
+    private sealed record EveryCache(IReadOnlyList<(ulong Lo, ulong Hi)> Intervals, ulong Among, int[] Indices);
 
     private EveryCache? _every;   // one reference, replaced whole
 
-    private int[] EveryIntervals(IReadOnlyList<(ulong Lo, ulong Hi)> intervals)
+    /// <summary>The intervals of the destinations selected from every source, and from the VNets of
+    /// <paramref name="among"/>'s bits (<see cref="_toSomeVnets"/>): the same list for the thousands of sources alike.</summary>
+    private int[] EveryIntervals(IReadOnlyList<(ulong Lo, ulong Hi)> intervals, ulong among)
     {
-        if (_every is { } known && ReferenceEquals(known.Intervals, intervals)) return known.Indices;
-        int[] indices = [.. Merge(_to.Where(t => t.Every).Select(t => (t.Lo, t.Hi))).SelectMany(r => Inside(intervals, r.Lo, r.Hi)).Distinct().Order()];
-        _every = new EveryCache(intervals, indices);
+        if (_every is { } known && ReferenceEquals(known.Intervals, intervals) && known.Among == among) return known.Indices;
+        bool Selected(IReadOnlySet<string>? vnets)
+        {
+            if (vnets is null) return true;
+            var k = Array.IndexOf(_toSomeVnets, vnets);
+            return (among & (1UL << Math.Min(k, 63))) != 0;
+        }
+        int[] indices = [.. Merge(_to.Where(t => t.Every && Selected(t.Vnets)).Select(t => (t.Lo, t.Hi))).SelectMany(r => Inside(intervals, r.Lo, r.Hi)).Distinct().Order()];
+        _every = new EveryCache(intervals, among, indices);
         return indices;
     }
 
@@ -245,6 +266,17 @@ public sealed class FlowSelection
         foreach (var p in b.Head.Keys) if (!a.Head.ContainsKey(p)) changed.Add(p);
         return changed;
     }
+
+    /// <summary>The tables the change gave the subnets it touched, by VNet: every other subnet's table after the change is
+    /// the baseline's (<see cref="ChangeScope.TouchedSubnets"/>).</summary>
+    private static IEnumerable<(string, EffectiveRouteTable)> TouchedTables(Planes after, ChangeScope scope) =>
+        scope.TouchedSubnets.Select(after.Topology.Subnet).OfType<Subnet>().Select(s => (s.VirtualNetwork, after.Routing.EffectiveRoutes(s.Id)));
+
+    /// <summary>The VNets W of the peerings V → W whose allowForwardedTraffic the change sets otherwise (rule C2 reads it
+    /// for packets crossing from W into V).</summary>
+    private static IEnumerable<string> ForwardedTrafficRemotes(Topology before, Topology after, ChangeScope scope, string vnet) =>
+        scope.ForwardedTrafficPeerings.SelectMany(i => new[] { before.VirtualNetworkPeerings[i], after.VirtualNetworkPeerings[i] })
+            .Where(p => p.VirtualNetwork == vnet).Select(p => p.RemoteVirtualNetwork).Distinct();
 
     private static bool Translates(Topology t) => t.Connections.Any(c => !c.IngressNatRules.IsEmpty || !c.EgressNatRules.IsEmpty);
 

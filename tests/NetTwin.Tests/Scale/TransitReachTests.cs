@@ -1,0 +1,83 @@
+using NetTwin.Bench;
+using NetTwin.Formats.Yaml;
+using NetTwin.Ipsec;
+using NetTwin.Model;
+using NetTwin.Tests.Support;
+using NetTwin.WhatIf;
+
+namespace NetTwin.Tests.Scale;
+
+/// <summary>Which sources a peering flag change selects towards the peering's VNet (<see cref="TransitReach"/>), on a
+/// generated estate of two regions (seed 1): hub-westeurope with spoke-0001..0003 (10.16.0.0/23, 10.16.2.0/23,
+/// 10.16.4.0/23), hub-northeurope with spoke-0004..0006. Every spoke sends 0.0.0.0/0 to its hub's firewall
+/// (fw-hub-westeurope 10.0.1.4, fw-hub-northeurope 10.0.5.4), whose subnet's table drops the other region's spokes
+/// (10.0.0.0/8 None). The change: spoke-0002-to-hub-westeurope stops allowing forwarded traffic (rule C2 then blocks
+/// what crosses from hub-westeurope into spoke-0002 from outside hub-westeurope).</summary>
+public class TransitReachTests
+{
+    private static readonly EstateSpec TwoHubs = EstateSpec.Small with { Name = "two-hubs", Regions = 2, Spokes = 6, VpnSites = 4, RouteTables = 6 };
+
+    private static readonly string[] WestEurope = ["hub-westeurope", "spoke-0001", "spoke-0002", "spoke-0003"];
+
+    private static string[] Reaching(Topology t)
+    {
+        var planes = Planes.Compute(t);
+        var spoke = t.VirtualNetwork("spoke-0002")!;
+        return [.. TransitReach.Of(planes.Routing).VnetsReaching(spoke.AddressPrefixes, ["hub-westeurope"], []).Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>The subnets the flow diff traces towards spoke-0002's addresses from, after the change.</summary>
+    private static string[] SourcesTowardsTheSpoke(Topology before, Topology after)
+    {
+        var (pb, pa) = (Planes.Compute(before), Planes.Compute(after));
+        var selection = FlowSelection.Of(pb, pa, ChangeScope.Of(before, after));
+        var spoke = Prefix.Parse("10.16.2.0/23");
+        IReadOnlyList<(ulong Lo, ulong Hi)> intervals = [((ulong)spoke.First.Value, spoke.Last.Value)];
+        return [.. before.Subnets.Where(s => s.VirtualNetwork != "spoke-0002" && s.HoldsWorkloads)
+            .Where(s => selection.IntervalsFor(s.Id, s.VirtualNetwork, () => s.AddressPrefix.First.Add(4), [s.AddressPrefix], intervals).Any())
+            .Select(s => s.Id).Order(StringComparer.Ordinal)];
+    }
+
+    private static Topology Changed(string folder) => TopologyLoader.Load(folder, [Path.Combine(folder, "changes", "one-peering-flag.yaml")]);
+
+    [Fact]
+    public void ASpokesFlagChangeSelectsOnlyTheSourcesWhoseRequestsCanReachItsHub() => Nt.WithEstate(TwoHubs, folder =>
+    {
+        var (before, after) = (TopologyLoader.Load(folder), Changed(folder));
+        // The region's spokes send spoke-0002's addresses to hub-westeurope's firewall; northeurope's firewall drops them.
+        Assert.Equal(WestEurope, Reaching(before));
+        Assert.Equal(["hub-westeurope/shared", "spoke-0001/app", "spoke-0001/web", "spoke-0003/app", "spoke-0003/web"], SourcesTowardsTheSpoke(before, after));
+        WhatIfEquivalence.AssertSameDifferences(before, after, "spoke-0002's flag");
+    });
+
+    /// <summary>northeurope's firewall subnet given a route sending spoke-0002 to westeurope's firewall: northeurope's
+    /// spokes now reach spoke-0002 through both firewalls (before the change, the reply has no way back: 10.0.0.0/8
+    /// None in westeurope's firewall subnet), and the change blocks their requests at the crossing into spoke-0002.
+    /// The chain is two VNets long (spoke-0005 → hub-northeurope → hub-westeurope), so it is found only by following
+    /// appliance routes from VNet to VNet.</summary>
+    [Fact]
+    public void ARouteToAnotherHubsFirewallBringsThatHubsSourcesIn() => Nt.WithEstate(TwoHubs, folder =>
+    {
+        var network = Path.Combine(folder, "network.yaml");
+        var text = File.ReadAllText(network);
+        const string firewallSubnet = "        addressPrefix: 10.0.5.0/26\n";
+        Assert.Contains(firewallSubnet, text);
+        File.WriteAllText(network, text.Replace(firewallSubnet, firewallSubnet + "        routeTable: rt-firewall-hub-northeurope\n"));
+        Nt.InsertBefore(folder, "routing.yaml", "  - name: rt-gateway-hub-westeurope\n", """
+              - name: rt-firewall-hub-northeurope
+                location: northeurope
+                routes:
+                  - { name: spoke-0002-through-westeurope, addressPrefix: 10.16.2.0/23, nextHopType: VirtualAppliance, nextHopIpAddress: 10.0.1.4 }
+
+            """);
+        var (before, after) = (TopologyLoader.Load(folder), Changed(folder));
+        Assert.Equal(["hub-northeurope", .. WestEurope, "spoke-0004", "spoke-0005", "spoke-0006"], Reaching(before));
+        Assert.Contains("spoke-0005/web", SourcesTowardsTheSpoke(before, after));
+        var flows = Differ.Compare(EstateAnalysis.Of(before), EstateAnalysis.Of(before).Derive(after)).Flows;
+        var blocked = Assert.Single(flows, f => f.From == "spoke-0005/web" && f.To == "spoke-0002/web");
+        Assert.Equal(["10.16.2.0/24"], blocked.Destinations);
+        Assert.Equal("DELIVERED, reply NO_ROUTE at vm-spoke-0002, asymmetric", blocked.Before);
+        Assert.Equal("FORWARDED_TRAFFIC_BLOCKED at fw-hub-westeurope", blocked.After);
+        WhatIfEquivalence.AssertSameDifferences(before, after, "spoke-0002's flag, northeurope through westeurope");
+    });
+}
