@@ -25,28 +25,37 @@ internal sealed class TransitReach
 {
     /// <summary>What a VNet's tables hold that can take a packet elsewhere: their own Active Default routes other than
     /// VnetLocal, Internet and None (peerings, service endpoints), and the user-route layers and gateway route sets
-    /// they read (shared by many VNets' tables, asked once each).</summary>
-    private sealed record Vnet(string Name, EffectiveRoute[] Defaults, UserRouteLayer[] Layers, GatewayRouteSet[] Gateways);
+    /// they read, by position in <see cref="_layers"/> and <see cref="_gatewaySets"/> (shared by many VNets' tables,
+    /// asked once each).</summary>
+    private sealed record Vnet(int Id, EffectiveRoute[] Defaults, int[] Layers, int[] Gateways);
 
     private readonly Topology _topology;
+    private readonly Dictionary<string, int> _index;
+    private readonly List<UserRouteLayer> _layers = [];
+    private readonly List<GatewayRouteSet> _gatewaySets = [];
+    private readonly Dictionary<UserRouteLayer, int> _layerIds = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<GatewayRouteSet, int> _gatewayIds = new(ReferenceEqualityComparer.Instance);
     private readonly Vnet[] _vnets;
 
     private static readonly ConditionalWeakTable<ControlPlane, TransitReach> Cache = new();
 
     /// <summary>The VNets' routes of <paramref name="routing"/>, gathered once per control plane (every subnet's table
     /// is read: <see cref="FlowDiff.PrepareBaseline"/> gathers them with the rest).</summary>
-    public static TransitReach Of(ControlPlane routing) => Cache.GetValue(routing, r => new TransitReach(r.Topology, r.Topology.VirtualNetworks.Select(v =>
-        (v.Name, v.Subnets.Select(s => r.EffectiveRoutes(s.Id))))));
+    public static TransitReach Of(ControlPlane routing) => Cache.GetValue(routing, r => new TransitReach(r));
 
-    private TransitReach(Topology topology, IEnumerable<(string Vnet, IEnumerable<EffectiveRouteTable> Tables)> vnets)
+    private TransitReach(ControlPlane routing)
     {
-        _topology = topology;
-        var list = vnets.ToList();
-        _vnets = new Vnet[list.Count];
-        Parallel.For(0, list.Count, i => _vnets[i] = Gather(list[i].Vnet, list[i].Tables));
+        _topology = routing.Topology;
+        var vnets = _topology.VirtualNetworks;
+        _index = new Dictionary<string, int>(vnets.Length, StringComparer.Ordinal);
+        for (var i = 0; i < vnets.Length; i++) _index.TryAdd(vnets[i].Name, i);
+        var gathered = new (HashSet<EffectiveRoute>, HashSet<UserRouteLayer>, HashSet<GatewayRouteSet>)[vnets.Length];
+        Parallel.For(0, vnets.Length, i => gathered[i] = Gather(vnets[i].Subnets.Select(s => routing.EffectiveRoutes(s.Id))));
+        _vnets = new Vnet[vnets.Length];
+        for (var i = 0; i < vnets.Length; i++) _vnets[i] = Indexed(i, gathered[i], (_layerIds, _layers), (_gatewayIds, _gatewaySets));
     }
 
-    private static Vnet Gather(string name, IEnumerable<EffectiveRouteTable> tables)
+    private static (HashSet<EffectiveRoute>, HashSet<UserRouteLayer>, HashSet<GatewayRouteSet>) Gather(IEnumerable<EffectiveRouteTable> tables)
     {
         var defaults = new HashSet<EffectiveRoute>(ReferenceEqualityComparer.Instance);
         var layers = new HashSet<UserRouteLayer>(ReferenceEqualityComparer.Instance);
@@ -60,7 +69,23 @@ internal sealed class TransitReach
             layers.Add(t.Layer);
             if (t.CarriedGatewayRoutes is { } g) gateways.Add(g);
         }
-        return new Vnet(name, [.. defaults], [.. layers], [.. gateways]);
+        return (defaults, layers, gateways);
+    }
+
+    /// <summary>A VNet's gathered routes with its layers and gateway route sets by position in the lists given (new
+    /// ones added to them).</summary>
+    private static Vnet Indexed(int id, (HashSet<EffectiveRoute> Defaults, HashSet<UserRouteLayer> Layers, HashSet<GatewayRouteSet> Gateways) g,
+        (Dictionary<UserRouteLayer, int> Ids, List<UserRouteLayer> List) layers, (Dictionary<GatewayRouteSet, int> Ids, List<GatewayRouteSet> List) gateways) =>
+        new(id, [.. g.Defaults], [.. g.Layers.Select(l => Id(layers, l))], [.. g.Gateways.Select(x => Id(gateways, x))]);
+
+    private static int Id<T>((Dictionary<T, int> Ids, List<T> List) known, T item) where T : notnull
+    {
+        if (!known.Ids.TryGetValue(item, out var id))
+        {
+            known.Ids[item] = id = known.List.Count;
+            known.List.Add(item);
+        }
+        return id;
     }
 
     /// <summary>The VNets from which a request towards an address inside <paramref name="destinations"/> may be in one
@@ -71,42 +96,36 @@ internal sealed class TransitReach
         IEnumerable<(string Vnet, EffectiveRouteTable Table)> more)
     {
         var vnets = _topology.VirtualNetworks;
-        var index = new Dictionary<string, int>(vnets.Length, StringComparer.Ordinal);
-        for (var i = 0; i < vnets.Length; i++) index.TryAdd(vnets[i].Name, i);
-        // The VNets a route overlapping the destinations leads to from x (-1: anywhere), and the VNets each VNet's
-        // routes lead from (edges reversed).
+        // The tables a change gave some subnets: their layers and route sets after the control plane's (in copies: the
+        // control plane's are read by every what-if over it).
+        var (layers, gatewaySets) = (_layers, _gatewaySets);
+        Dictionary<UserRouteLayer, int>? layerIds = null;
+        Dictionary<GatewayRouteSet, int>? gatewayIds = null;
+        var changed = new List<Vnet>();
+        foreach (var g in more.GroupBy(m => m.Vnet))
+        {
+            if (!_index.TryGetValue(g.Key, out var id)) continue;
+            if (changed.Count == 0) (layers, gatewaySets) = ([.. _layers], [.. _gatewaySets]);
+            changed.Add(Indexed(id, Gather(g.Select(m => m.Table)), (layerIds ??= new(_layerIds, ReferenceEqualityComparer.Instance), layers),
+                (gatewayIds ??= new(_gatewayIds, ReferenceEqualityComparer.Instance), gatewaySets)));
+        }
+        // Where a layer's or a gateway route set's routes overlapping the destinations lead is the same whichever VNet's
+        // table reads them: found once each.
+        var leads = new int[]?[layers.Count];
+        var overlapping = new bool?[gatewaySets.Count];
         var holders = new Dictionary<Ipv4, int[]>();
+        // The VNets each VNet's routes lead from (edges reversed), and the VNets with a route this cannot follow.
         var from = new List<int>?[vnets.Length];
         var anywhere = new bool[vnets.Length];
-        // A layer's or a gateway route set's routes overlapping the destinations lead to the same VNets whichever VNet's
-        // table reads them: found once each.
-        var layers = new Dictionary<UserRouteLayer, List<int>>(ReferenceEqualityComparer.Instance);
-        var gateways = new Dictionary<GatewayRouteSet, bool>(ReferenceEqualityComparer.Instance);
         var targets = new List<int>();
-        foreach (var v in _vnets.Concat(more.GroupBy(m => m.Vnet).Select(g => Gather(g.Key, g.Select(m => m.Table)))))
+        foreach (var v in _vnets.Concat(changed))
         {
-            if (!index.TryGetValue(v.Name, out var x)) continue;
-            foreach (var set in v.Gateways)
-            {
-                if (!gateways.TryGetValue(set, out var overlaps))
-                    gateways[set] = overlaps = destinations.Any(d => set.Trie.HasAnyWithin(d) || set.Trie.Covering(d).Any());
-                anywhere[x] |= overlaps;
-            }
+            var x = v.Id;
+            foreach (var g in v.Gateways) anywhere[x] |= overlapping[g] ??= Overlapping(gatewaySets[g]);
             targets.Clear();
             foreach (var r in v.Defaults)
-                if (destinations.Any(d => d.Overlaps(r.AddressPrefix))) Follow(v.Name, r, targets);
-            foreach (var layer in v.Layers)
-            {
-                if (!layers.TryGetValue(layer, out var leads))
-                {
-                    leads = [];
-                    foreach (var r in destinations.SelectMany(d => layer.UserTrie.Covering(d).Concat(layer.UserTrie.Within(d))))
-                        Follow(null, r, leads);
-                    // Hundreds of a table's routes may lead to one firewall: each VNet once.
-                    layers[layer] = leads = [.. leads.Distinct()];
-                }
-                targets.AddRange(leads);
-            }
+                if (Overlaps(r.AddressPrefix)) Follow(vnets[x].Name, r, targets);
+            foreach (var l in v.Layers) targets.AddRange(leads[l] ??= Leads(layers[l]));
             foreach (var y in targets)
                 if (y < 0) anywhere[x] = true;
                 else if (from[y] is not { } xs) from[y] = [x];
@@ -117,7 +136,7 @@ internal sealed class TransitReach
         var reaching = new bool[vnets.Length];
         var queue = new Queue<int>();
         foreach (var e in entries)
-            if (index.TryGetValue(e, out var i)) queue.Enqueue(i);
+            if (_index.TryGetValue(e, out var i)) queue.Enqueue(i);
         for (var i = 0; i < vnets.Length; i++)
             if (anywhere[i]) queue.Enqueue(i);
         foreach (var i in queue) reaching[i] = true;
@@ -129,8 +148,30 @@ internal sealed class TransitReach
             if (reaching[i]) names.Add(vnets[i].Name);
         return names;
 
+        bool Overlaps(Prefix p)
+        {
+            foreach (var d in destinations) if (d.Overlaps(p)) return true;
+            return false;
+        }
+
+        bool Overlapping(GatewayRouteSet set)
+        {
+            foreach (var d in destinations)
+                if (set.Trie.HasAnyWithin(d) || set.Trie.Covering(d).Any()) return true;
+            return false;
+        }
+
+        int[] Leads(UserRouteLayer layer)
+        {
+            var found = new List<int>();
+            foreach (var d in destinations)
+                foreach (var r in layer.UserTrie.Covering(d).Concat(layer.UserTrie.Within(d))) Follow(null, r, found);
+            // Hundreds of a table's routes may lead to one firewall: each VNet once.
+            return [.. found.Distinct()];
+        }
+
         // Where route r of a table of VNet x (null for a layer's route: not a peering) leads.
-        void Follow(string? x, EffectiveRoute r, List<int> leads)
+        void Follow(string? x, EffectiveRoute r, List<int> found)
         {
             switch (r.NextHopType)
             {
@@ -139,8 +180,8 @@ internal sealed class TransitReach
                 case NextHopType.VNetPeering or NextHopType.VNetGlobalPeering when x is not null:
                     foreach (var p in _topology.PeeringsFrom(x))
                         if (_topology.VirtualNetwork(p.RemoteVirtualNetwork) is { } remote && remote.AddressPrefixes.Any(a => a.Overlaps(r.AddressPrefix))
-                            && index.TryGetValue(remote.Name, out var y))
-                            leads.Add(y);
+                            && _index.TryGetValue(remote.Name, out var y))
+                            found.Add(y);
                     return;
                 case NextHopType.VirtualAppliance when r.NextHopIpAddress.Length > 0:
                     foreach (var ip in r.NextHopIpAddress)
@@ -148,14 +189,13 @@ internal sealed class TransitReach
                         if (!holders.TryGetValue(ip, out var at))
                         {
                             at = [.. Enumerable.Range(0, vnets.Length).Where(i => vnets[i].Contains(ip))];
-                            holders[ip] = at.Length == 0 ? [-1] : at;
-                            at = holders[ip];
+                            holders[ip] = at = at.Length == 0 ? [-1] : at;
                         }
-                        leads.AddRange(at);
+                        found.AddRange(at);
                     }
                     return;
                 default:
-                    leads.Add(-1);
+                    found.Add(-1);
                     return;
             }
         }

@@ -80,4 +80,33 @@ public class TransitReachTests
         Assert.Equal("FORWARDED_TRAFFIC_BLOCKED at fw-hub-westeurope", blocked.After);
         WhatIfEquivalence.AssertSameDifferences(before, after, "spoke-0002's flag, northeurope through westeurope");
     });
+
+    /// <summary>The tables a change gives some subnets count with the control plane's: hub-northeurope/shared given a
+    /// route sending spoke-0002 to westeurope's firewall leads hub-northeurope there, and with it the spokes whose
+    /// routes lead into hub-northeurope (an over-approximation: their packets are at its firewall, not in that subnet).</summary>
+    [Fact]
+    public void TheTablesAChangeGivesCountWithTheControlPlanes() => Nt.WithEstate(TwoHubs, folder =>
+    {
+        var before = TopologyLoader.Load(folder);
+        var network = Path.Combine(folder, "network.yaml");
+        var text = File.ReadAllText(network);
+        const string shared = "        addressPrefix: 10.0.6.0/24\n";
+        Assert.Contains(shared, text);
+        File.WriteAllText(network, text.Replace(shared, shared + "        routeTable: rt-shared-hub-northeurope\n"));
+        Nt.InsertBefore(folder, "routing.yaml", "  - name: rt-gateway-hub-westeurope\n", """
+              - name: rt-shared-hub-northeurope
+                location: northeurope
+                routes:
+                  - { name: spoke-0002-through-westeurope, addressPrefix: 10.16.2.0/23, nextHopType: VirtualAppliance, nextHopIpAddress: 10.0.1.4 }
+
+            """);
+        var after = Planes.Compute(TopologyLoader.Load(folder));
+        var reach = TransitReach.Of(Planes.Compute(before).Routing);
+        var spoke = before.VirtualNetwork("spoke-0002")!.AddressPrefixes;
+        Assert.Equal(WestEurope, reach.VnetsReaching(spoke, ["hub-westeurope"], []).Order(StringComparer.Ordinal));
+        var changed = reach.VnetsReaching(spoke, ["hub-westeurope"], [("hub-northeurope", after.Routing.EffectiveRoutes("hub-northeurope/shared"))]);
+        Assert.Equal(["hub-northeurope", .. WestEurope, "spoke-0004", "spoke-0005", "spoke-0006"], changed.Order(StringComparer.Ordinal));
+        // The control plane's own answer is unchanged by the question (the change's tables are not kept with it).
+        Assert.Equal(WestEurope, reach.VnetsReaching(spoke, ["hub-westeurope"], []).Order(StringComparer.Ordinal));
+    });
 }
