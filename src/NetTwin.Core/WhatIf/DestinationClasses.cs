@@ -43,7 +43,8 @@ public sealed class DestinationClasses
     // Route tables read in full (those of subnets in VNets a flow can cross on its way: see Transit).
     private readonly HashSet<string> _transitTables;
     private readonly HashSet<string> _transitVnets;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Source> _sources = new(StringComparer.Ordinal);
+    // Made once each, whoever asks first: a flow diff starts a VNet's while it works out the rest, and waits for it.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Source>> _sources = new(StringComparer.Ordinal);
 
     /// <summary>Prefixes and their chains. Outermost first, each prefix's chain is its parent's chain, its signature and
     /// its placement, interned (0 is the empty chain: no prefix holds the address). Found by longest match for one
@@ -125,7 +126,7 @@ public sealed class DestinationClasses
 
     /// <summary>The classes of destinations as the flows of subnets in <paramref name="vnet"/> meet them: their key is
     /// equal for two addresses those flows treat alike.</summary>
-    public Source From(string vnet) => _sources.GetOrAdd(vnet, static (v, c) => new Source(c, v), this);
+    public Source From(string vnet) => _sources.GetOrAdd(vnet, static (v, c) => new Lazy<Source>(() => new Source(c, v)), this).Value;
 
     /// <summary>The VNets a flow can cross on its way to a destination outside them, besides its source's: those with
     /// a gateway, a firewall, a NIC that forwards, an appliance, or an address a user route sends to. A flow enters any

@@ -68,10 +68,16 @@ public static class FlowDiff
     public static IReadOnlyList<FlowChange> Compare(Planes before, Planes after, ChangeScope? scope = null,
         TransportProtocol protocol = TransportProtocol.Tcp, int port = 443)
     {
+        // The classes of the destinations of a flag-changed VNet's own subnets (the wide rows of a dual sweep, Trace):
+        // made on the other core while this one works out the selection, the intervals and the sources.
+        if (ForwardedTrafficOnly(scope) && DestinationClasses.Of(before) is var classes)
+            foreach (var v in scope.ForwardedTrafficVnets) _ = Task.Run(() => classes.From(v));
         var selection = scope is null ? FlowSelection.Everything : FlowSelection.Of(before, after, scope);
         // A verdict reads dispositions and devices only: no hop is recorded (Forwarder.Hops).
         var (fb, fa) = (new Forwarder(before) { HopTexts = false, Hops = false }, new Forwarder(after) { HopTexts = false, Hops = false });
-        var intervals = Intervals(Cuts(fb, fa, scope, selection.Destinations));
+        // Cut by the baseline's lines alone, the intervals are those its preparation made (with their targets).
+        var intervals = selection.Destinations is null && BaselineCutsOnly(fb, fa, scope) && Prepared.TryGetValue(before, out var prepared)
+            ? prepared.Intervals : Intervals(Cuts(fb, fa, scope, selection.Destinations));
         // Unchanged VNets hold the same subnets, in the same order: the after side takes the baseline's ids as they are.
         var setB = SourcesOf(before);
         var setA = SourcesOf(after, setB, sameSubnets: scope is not null && (scope.Changed & TopologyParts.VirtualNetworks) == 0);
@@ -101,11 +107,13 @@ public static class FlowDiff
     internal static Dictionary<VirtualNetworkPeering, bool>? ForwardedTrafficOnly(Planes before, Planes after, ChangeScope? scope) =>
         ForwardedTrafficOnly(new Forwarder(before), new Forwarder(after), scope);
 
+    private static bool ForwardedTrafficOnly([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] ChangeScope? scope) => scope is { Routing: RoutingScope.None, Changed: TopologyParts.PeeringForwardedTraffic };
+
     private static Dictionary<VirtualNetworkPeering, bool>? ForwardedTrafficOnly(Forwarder fb, Forwarder fa, ChangeScope? scope)
     {
         // A None scope's after side is the baseline's planes over the new topology (EstateAnalysis.Derive): one BGP, one
         // set of tunnels, the same tables.
-        if (scope is not { Routing: RoutingScope.None, Changed: TopologyParts.PeeringForwardedTraffic }) return null;
+        if (!ForwardedTrafficOnly(scope)) return null;
         if (!ReferenceEquals(fb.Routing.Bgp, fa.Routing.Bgp) || !ReferenceEquals(fb.Tunnels, fa.Tunnels)) return null;
         var (b, a) = (fb.Topology.VirtualNetworkPeerings, fa.Topology.VirtualNetworkPeerings);
         if (b.Length != a.Length) return null;
@@ -217,20 +225,28 @@ public static class FlowDiff
     public static void PrepareBaseline(Planes planes)
     {
         ArgumentNullException.ThrowIfNull(planes);
-        var cuts = SideCuts(planes);
-        // The targets of the intervals a what-if that adds no cut of its own divides the estate into (a change of NSGs,
-        // NICs or peering flags).
-        var all = new HashSet<ulong>(cuts) { 0, 1UL << 32 };
-        foreach (var p in AddressRanges.NotPublic) { all.Add(p.First.Value); all.Add((ulong)p.Last.Value + 1); }
-        var intervals = Intervals(all);
-        var targets = TargetsOf(planes);
-        Parallel.For(0, intervals.Count, i => targets.Of(intervals[i].Lo, intervals[i].Hi));
+        // The intervals a what-if that adds no cut of its own divides the estate into (a change of NSGs, NICs or peering
+        // flags), and their targets.
+        _ = Prepared.GetValue(planes, static p =>
+        {
+            var intervals = Intervals(Cuts(new Forwarder(p), null, null, null));
+            var known = TargetsOf(p);
+            var targets = new (Endpoint, string)?[intervals.Count];
+            Parallel.For(0, intervals.Count, i => targets[i] = known.Of(intervals[i].Lo, intervals[i].Hi));
+            return new PreparedIntervals(intervals, targets);
+        });
         var set = SourcesOf(planes);
         Parallel.For(0, set.Sorted.Length, i => set.EndpointAt(i));
         _ = planes.Routing.AllSubnetTables();
         _ = DestinationClasses.Of(planes);
         _ = TransitReach.Of(planes.Routing);
     }
+
+    /// <summary>A prepared baseline's intervals when only its own lines cut (<see cref="BaselineCutsOnly"/>), and the
+    /// target of each (read only: what-ifs share them).</summary>
+    private sealed record PreparedIntervals(List<(ulong Lo, ulong Hi)> Intervals, (Endpoint To, string Name)?[] Targets);
+
+    private static readonly ConditionalWeakTable<Planes, PreparedIntervals> Prepared = new();
 
     private static List<(ulong Lo, ulong Hi)> Intervals(IEnumerable<ulong> cuts)
     {
@@ -245,7 +261,7 @@ public static class FlowDiff
     /// of a user route with a tag (B4) in a table some subnet uses, or of a subnet's service endpoint (A4) — which
     /// <see cref="EffectiveRouteExtras"/> adds. Under a scope that keeps the control plane, the after side's planes are
     /// the baseline's, so only its changed collections (route tables, VNets) are read again.</summary>
-    internal static IEnumerable<ulong> Cuts(Forwarder fb, Forwarder fa, ChangeScope? scope, IReadOnlyList<(ulong Lo, ulong Hi)>? within)
+    internal static IEnumerable<ulong> Cuts(Forwarder fb, Forwarder? fa, ChangeScope? scope, IReadOnlyList<(ulong Lo, ulong Hi)>? within)
     {
         var cuts = new HashSet<ulong> { 0, 1UL << 32 };
         bool In(ulong x)
@@ -273,7 +289,8 @@ public static class FlowDiff
         }
         foreach (var p in AddressRanges.NotPublic) Cut(p);
         Side(fb);
-        if (scope is { Routing: not RoutingScope.Full } s && ReferenceEquals(fb.Tunnels, fa.Tunnels) && ReferenceEquals(fb.Routing.Bgp, fa.Routing.Bgp))
+        if (fa is null) return cuts;
+        if (SharesPlanes(fb, fa, scope) && scope is { } s)
         {
             // Everything else that draws lines is the baseline's: the same collections, the same planes.
             var t = fa.Topology;
@@ -289,6 +306,15 @@ public static class FlowDiff
         else Side(fa);
         return cuts;
     }
+
+    /// <summary>True when the after side's planes are the baseline's (one BGP, one set of tunnels, a scope short of
+    /// Full): only the collections the change touched can draw lines of their own.</summary>
+    private static bool SharesPlanes(Forwarder fb, Forwarder fa, ChangeScope? scope) =>
+        scope is { Routing: not RoutingScope.Full } && ReferenceEquals(fb.Tunnels, fa.Tunnels) && ReferenceEquals(fb.Routing.Bgp, fa.Routing.Bgp);
+
+    /// <summary>True when <see cref="Cuts"/> draws the baseline's lines alone (the change touched no VNet and no route table).</summary>
+    private static bool BaselineCutsOnly(Forwarder fb, Forwarder fa, ChangeScope? scope) =>
+        SharesPlanes(fb, fa, scope) && (scope!.Changed & (TopologyParts.VirtualNetworks | TopologyParts.RouteTables)) == 0;
 
     private static readonly ConditionalWeakTable<Planes, ulong[]> SideCache = new();
 
@@ -349,7 +375,7 @@ public static class FlowDiff
             }
         var needed = new List<int>();
         for (var i = 0; i < marked.Length; i++) if (marked[i]) needed.Add(i);
-        var tb = Targets(fb.Planes, intervals, needed);
+        var tb = Prepared.TryGetValue(fb.Planes, out var prepared) && ReferenceEquals(prepared.Intervals, intervals) ? prepared.Targets : Targets(fb.Planes, intervals, needed);
         var ta = sameTargets ? tb : Targets(fa.Planes, intervals, needed);
         var used = Enumerable.Range(0, sources.Count).Where(i => chosen[i].Count > 0).ToList();
         // Sources resolve from the same parts as targets (subnets and their NICs): unchanged, they resolve alike.
@@ -358,7 +384,7 @@ public static class FlowDiff
         // Changed classes, grouped by source, destination and both verdicts; intervals merged where contiguous. Sources
         // are in ordinal order, so each source is grouped and sorted on its own and the lists are joined in source order.
         var perSource = new List<FlowChange>[used.Count];
-        var labels = new Labels();
+        var labels = new Labels(intervals.Count);
         if (sweep)
         {
             // Each source is swept on both sides, its classes together, over tables built beforehand, and its changes
@@ -573,10 +599,11 @@ public static class FlowDiff
 
     /// <summary>The texts of one diff's changes, each made once: a range (the spoke's intervals appear in the changes of
     /// 10,000 sources) and a verdict's text (a few dispositions, devices and asymmetries).</summary>
-    private sealed class Labels
+    private sealed class Labels(int intervals)
     {
-        // Both threads add to these as they go (a wide row's thousands of ranges): locks enough that they rarely meet.
-        private readonly System.Collections.Concurrent.ConcurrentDictionary<(ulong, ulong), string> _ranges = new(concurrencyLevel: 64, capacity: 1024);
+        // Both threads add to these as they go (a wide row's thousands of ranges): locks enough that they rarely meet,
+        // and room for a range per interval from the start (growing takes every lock, with threads waiting).
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<(ulong, ulong), string> _ranges = new(concurrencyLevel: 64, capacity: Math.Clamp(intervals, 1024, 1 << 16));
         // Keyed by the strings themselves (a disposition is one string per combination, a device's name its model's):
         // two equal strings that are not one object only make a second entry.
         private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string, bool), string> _texts = new(concurrencyLevel: 64, capacity: 256, SameStrings.Instance);
