@@ -71,7 +71,8 @@ public static class FlowDiff
         // The classes of the destinations of a flag-changed VNet's own subnets (the wide rows of a dual sweep, Trace):
         // made on the other core while this one works out the selection, the intervals and the sources.
         if (ForwardedTrafficOnly(scope) && DestinationClasses.Of(before) is var classes)
-            foreach (var v in scope.ForwardedTrafficVnets) _ = Task.Run(() => classes.From(v));
+            foreach (var v in scope.ForwardedTrafficVnets)
+                _ = Task.Run(() => { if (Prepared.TryGetValue(before, out var ready)) ready.LayoutOf(v, classes); else classes.From(v); });
         var selection = scope is null ? FlowSelection.Everything : FlowSelection.Of(before, after, scope);
         // A verdict reads dispositions and devices only: no hop is recorded (Forwarder.Hops).
         var (fb, fa) = (new Forwarder(before) { HopTexts = false, Hops = false }, new Forwarder(after) { HopTexts = false, Hops = false });
@@ -243,8 +244,43 @@ public static class FlowDiff
     }
 
     /// <summary>A prepared baseline's intervals when only its own lines cut (<see cref="BaselineCutsOnly"/>), and the
-    /// target of each (read only: what-ifs share them).</summary>
-    private sealed record PreparedIntervals(List<(ulong Lo, ulong Hi)> Intervals, (Endpoint To, string Name)?[] Targets);
+    /// target of each (read only: what-ifs share them); and, made when first asked, the layout of a VNet's wide rows
+    /// over them.</summary>
+    private sealed record PreparedIntervals(List<(ulong Lo, ulong Hi)> Intervals, (Endpoint To, string Name)?[] Targets)
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Layout>> _layouts = new(StringComparer.Ordinal);
+
+        public Layout LayoutOf(string vnet, DestinationClasses classes) =>
+            _layouts.GetOrAdd(vnet, v => new Lazy<Layout>(() => Layout.Of(GroupsOf(classes.From(v), Targets, [.. Enumerable.Range(0, Intervals.Count)], Intervals)))).Value;
+    }
+
+    /// <summary>The wide rows of one VNet over every interval (<see cref="PreparedIntervals"/>): the groups
+    /// (<see cref="GroupsOf"/>), the first interval of each, ascending (those without a target share one), and each
+    /// interval's representative by position among them. The same for every source of the VNet: whether a source asks an
+    /// interval (<see cref="IsAsked"/>: a target, outside the source's own subnet) is the same for every interval of a
+    /// group, whose intervals have targets and are inside the same subnets (a subnet's prefix is its own destination
+    /// class signature), so <see cref="Representatives"/> would find these for each.</summary>
+    private sealed record Layout((int[] Group, int Count) Groups, List<int> Reps, int[] RepOf)
+    {
+        public static Layout Of((int[] Group, int Count) groups)
+        {
+            var first = new int[groups.Count + 1];
+            Array.Fill(first, -1);
+            var reps = new List<int>(groups.Count + 1);
+            var repOf = new int[groups.Group.Length];
+            for (var i = 0; i < repOf.Length; i++)
+            {
+                var slot = groups.Group[i] < 0 ? groups.Count : groups.Group[i];
+                if (first[slot] < 0)
+                {
+                    first[slot] = reps.Count;
+                    reps.Add(i);
+                }
+                repOf[i] = first[slot];
+            }
+            return new Layout(groups, reps, repOf);
+        }
+    }
 
     private static readonly ConditionalWeakTable<Planes, PreparedIntervals> Prepared = new();
 
@@ -402,13 +438,17 @@ public static class FlowDiff
             // A wide row of a dual sweep sweeps one interval of each destination class (DestinationClasses: the
             // baseline's, which are the after side's too, its lookups being the baseline's) and gives its verdicts to the
             // others of the class: a spoke's own subnets reach a circuit's thousands of prefixes as a few classes.
-            var classesBy = new Dictionary<string, (int[], int)>(StringComparer.Ordinal);
+            // Over a prepared baseline's intervals, a VNet's layout (made while the set-up ran, Compare) serves all its rows.
+            var classesBy = new Dictionary<string, ((int[], int) Groups, Layout? Layout)>(StringComparer.Ordinal);
+            var layouts = prepared is not null && ReferenceEquals(prepared.Intervals, intervals) ? prepared : null;
             if (dual)
                 foreach (var u in widestFirst)
                 {
                     if (chosen[used[u]].Count < WideRow) break;
-                    if (fromBefore[used[u]] is { } wide && !classesBy.ContainsKey(wide.Subnet.VirtualNetwork))
-                        classesBy[wide.Subnet.VirtualNetwork] = GroupsOf(DestinationClasses.Of(fb.Planes).From(wide.Subnet.VirtualNetwork), tb, needed, intervals);
+                    if (fromBefore[used[u]] is not { } wide || classesBy.ContainsKey(wide.Subnet.VirtualNetwork)) continue;
+                    var vnet = wide.Subnet.VirtualNetwork;
+                    var layout = layouts?.LayoutOf(vnet, DestinationClasses.Of(fb.Planes));
+                    classesBy[vnet] = (layout?.Groups ?? GroupsOf(DestinationClasses.Of(fb.Planes).From(vnet), tb, needed, intervals), layout);
                 }
             Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(widestFirst, loadBalance: true), u =>
             {
@@ -418,7 +458,9 @@ public static class FlowDiff
                     var classes = chosen[si];
                     if (classes.Count >= WideRow && fromBefore[si] is { } src && classesBy.TryGetValue(src.Subnet.VirtualNetwork, out var groups))
                     {
-                        var (reps, repOf) = Representatives(src, tb, classes, intervals, groups);
+                        // A row of every interval (ascending, so 0 .. n - 1) takes its VNet's layout.
+                        var (reps, repOf) = groups.Layout is { } layout && classes.Count == intervals.Count
+                            ? (layout.Reps, layout.RepOf) : Representatives(src, tb, classes, intervals, groups.Groups);
                         perSource[u] = SweptBoth(fb, fa, sb, src, tb, reps, intervals, protocol, port) is { } swept
                             ? Changes(sources[si], classes, intervals, Spread(swept, reps.Count, repOf), labels) : [];
                         return;
