@@ -73,16 +73,18 @@ public sealed class BenchContext(EstateSpec spec) : IDisposable
 /// and times the body it returns.</summary>
 public sealed record BenchOperation(string Name, string Description, Target? Target, Func<BenchContext, Func<Func<object?>>> Prepare)
 {
-    /// <summary>Set when the operation does not meet its target yet (bench/README.md says why).</summary>
+    /// <summary>Set when the operation does not meet its target, on the largest or scaled to a smaller size (bench/README.md
+    /// says why).</summary>
     public KnownMiss? Miss { get; init; }
 
     /// <summary>A preparer for an operation with no per-run set-up.</summary>
     public static Func<Func<object?>> Each(Func<object?> body) => () => body;
 }
 
-/// <summary>An operation that does not meet issue 7's target yet. The smoke run bounds it by its recorded median on
-/// each size as well as by the scaled target (bound = factor × the larger), so a regression still shows while the
-/// miss is known; a size with no recorded median is too slow for CI and is skipped (said in the table).</summary>
+/// <summary>An operation that does not meet issue 7's target on some size: on the largest, or on a smaller size the
+/// target scaled down linearly (an operation whose cost grows less than the estate). The smoke run bounds it by its
+/// recorded median on each size as well as by the scaled target (bound = factor × the larger), so a regression still
+/// shows while the miss is known; a size with no recorded median is too slow for CI and is skipped (said in the table).</summary>
 public sealed record KnownMiss(string Why, IReadOnlyDictionary<string, TimeSpan> Recorded);
 
 /// <summary>An operation the issue asks for whose pipeline stage does not exist yet: listed, with its target, and
@@ -207,8 +209,8 @@ public static class Operations
     // 9.9 ms and 280 ms; 50 ms and 1.1 s before.) The smoke's bound is 3x these, at least 200 ms.
     // (Methods, not fields: All is initialised first, before any static field declared below it.)
     private static KnownMiss PeeringWhatIfMiss() => new(
-        "every source subnet's flows into the spoke (10,000 rows of 11 classes on the largest), and the spoke's flows to one interval of each destination class (10 rows of 10,684), swept once for both sides",
-        new Dictionary<string, TimeSpan> { ["small"] = TimeSpan.FromMilliseconds(2.0), ["large"] = TimeSpan.FromMilliseconds(32) });
+        "it meets the largest's target, not the target scaled down linearly: the region's source subnets' flows into the spoke (about 2,500 rows of 11 classes on the largest), and the spoke's flows to one interval of each destination class (10 rows of 10,684), swept once for both sides, grow less than the estate",
+        new Dictionary<string, TimeSpan> { ["small"] = TimeSpan.FromMilliseconds(2.0), ["large"] = TimeSpan.FromMilliseconds(34) });
 
     /// <summary>One trace of an intent's flow (TraceQuestion.Ask, as `nettwin trace` asks it) on a forwarder kept
     /// between runs: the steady state of an interactive session (its per-subnet caches warmed by the warm-up run).</summary>
