@@ -309,6 +309,11 @@ public class WhatIfEquivalence
         Assert.True(Json(reference.LearnedRoutes) == Json(fast.LearnedRoutes), "learned routes differ" + what);
         Assert.True(Json(reference.Tunnels) == Json(fast.Tunnels), "tunnels differ" + what);
         Assert.True(Json(reference.Flows) == Json(fast.Flows), "flows differ" + what + $": full {reference.Flows.Count}, selected {fast.Flows.Count}");
+        // Over a prepared baseline (FlowDiff.PrepareBaseline: its intervals and targets kept, a wide row's layout shared).
+        var prepared = EstateAnalysis.Of(before, Probes.None);
+        FlowDiff.PrepareBaseline(prepared.Planes);
+        var fromPrepared = Differ.Compare(prepared, prepared.Derive(after));
+        Assert.True(Json(reference.Flows) == Json(fromPrepared.Flows), "flows differ over a prepared baseline" + what + $": full {reference.Flows.Count}, prepared {fromPrepared.Flows.Count}");
     }
 
     private static string Json<T>(T value) => JsonSerializer.Serialize(value);
