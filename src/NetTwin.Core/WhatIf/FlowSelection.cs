@@ -182,7 +182,8 @@ public sealed class FlowSelection
         return false;
     }
 
-    private sealed record EveryCache(IReadOnlyList<(ulong Lo, ulong Hi)> Intervals, ulong Among, int[] Indices);
+    // Per interval list, the lists made for each combination of VNets (few: sources in and out of a reaching set).
+    private sealed record EveryCache(IReadOnlyList<(ulong Lo, ulong Hi)> Intervals, System.Collections.Concurrent.ConcurrentDictionary<ulong, int[]> ByAmong);
 
     private EveryCache? _every;   // one reference, replaced whole
 
@@ -190,16 +191,17 @@ public sealed class FlowSelection
     /// <paramref name="among"/>'s bits (<see cref="_toSomeVnets"/>): the same list for the thousands of sources alike.</summary>
     private int[] EveryIntervals(IReadOnlyList<(ulong Lo, ulong Hi)> intervals, ulong among)
     {
-        if (_every is { } known && ReferenceEquals(known.Intervals, intervals) && known.Among == among) return known.Indices;
-        bool Selected(IReadOnlySet<string>? vnets)
+        var cache = _every is { } known && ReferenceEquals(known.Intervals, intervals) ? known : _every = new EveryCache(intervals, new());
+        return cache.ByAmong.GetOrAdd(among, _ =>
         {
-            if (vnets is null) return true;
-            var k = Array.IndexOf(_toSomeVnets, vnets);
-            return (among & (1UL << Math.Min(k, 63))) != 0;
-        }
-        int[] indices = [.. Merge(_to.Where(t => t.Every && Selected(t.Vnets)).Select(t => (t.Lo, t.Hi))).SelectMany(r => Inside(intervals, r.Lo, r.Hi)).Distinct().Order()];
-        _every = new EveryCache(intervals, among, indices);
-        return indices;
+            bool Selected(IReadOnlySet<string>? vnets)
+            {
+                if (vnets is null) return true;
+                var k = Array.IndexOf(_toSomeVnets, vnets);
+                return (among & (1UL << Math.Min(k, 63))) != 0;
+            }
+            return [.. Merge(_to.Where(t => t.Every && Selected(t.Vnets)).Select(t => (t.Lo, t.Hi))).SelectMany(r => Inside(intervals, r.Lo, r.Hi)).Distinct().Order()];
+        });
     }
 
     private static IEnumerable<int> Inside(IReadOnlyList<(ulong Lo, ulong Hi)> intervals, ulong lo, ulong hi)
