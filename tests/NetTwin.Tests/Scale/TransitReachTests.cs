@@ -109,4 +109,24 @@ public class TransitReachTests
         // The control plane's own answer is unchanged by the question (the change's tables are not kept with it).
         Assert.Equal(WestEurope, reach.VnetsReaching(spoke, ["hub-westeurope"], []).Order(StringComparer.Ordinal));
     });
+
+    /// <summary>A route table change with the flag change: the selection reads the changed tables too (a touched
+    /// subnet's new table may lead elsewhere), and sources in and out of the reach set take their own interval lists.
+    /// rt-hub-northeurope-001 (northeurope's spokes) loses its first route (0.0.0.0/0 to the firewall); the diff equals
+    /// the full comparison, on a plain and on a prepared baseline.</summary>
+    [Fact]
+    public void AFlagChangeWithARouteTableChangeEqualsTheFullComparison() => Nt.WithEstate(TwoHubs, folder =>
+    {
+        var before = TopologyLoader.Load(folder);
+        var flagged = Changed(folder);
+        var i = flagged.RouteTables.IndexOf(flagged.RouteTables.Single(rt => rt.Name == "rt-hub-northeurope-001"));
+        var table = flagged.RouteTables[i];
+        Assert.Equal("0.0.0.0/0", table.Routes[0].AddressPrefix.ToString());
+        var after = flagged with { RouteTables = flagged.RouteTables.SetItem(i, table with { Routes = table.Routes.RemoveAt(0) }) };
+        var scope = ChangeScope.Of(before, after);
+        Assert.Equal(RoutingScope.RouteTables, scope.Routing);
+        Assert.Equal(["spoke-0002"], scope.ForwardedTrafficVnets);
+        Assert.False(FlowSelection.Of(Planes.Compute(before), Planes.Compute(after), scope).IsEverything);
+        WhatIfEquivalence.AssertSameDifferences(before, after, "spoke-0002's flag and northeurope's first route table");
+    });
 }
