@@ -209,7 +209,7 @@ public static class Operations
     // 9.9 ms and 280 ms; 50 ms and 1.1 s before.) The smoke's bound is 3x these, at least 200 ms.
     // (Methods, not fields: All is initialised first, before any static field declared below it.)
     private static KnownMiss PeeringWhatIfMiss() => new(
-        "it meets the largest's target, not the target scaled down linearly: the region's source subnets' flows into the spoke (about 2,500 rows of 11 classes on the largest), and the spoke's flows to one interval of each destination class (10 rows of 10,684), swept once for both sides, grow less than the estate",
+        "at the largest's target (the median of runs under it, single runs over), and over the target scaled down linearly: the region's source subnets' flows into the spoke (about 2,500 rows of 11 classes on the largest), and the spoke's flows to one interval of each destination class (10 rows of 10,684), swept once for both sides, grow less than the estate",
         new Dictionary<string, TimeSpan> { ["small"] = TimeSpan.FromMilliseconds(2.0), ["large"] = TimeSpan.FromMilliseconds(34) });
 
     /// <summary>One trace of an intent's flow (TraceQuestion.Ask, as `nettwin trace` asks it) on a forwarder kept
