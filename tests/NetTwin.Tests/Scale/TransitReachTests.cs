@@ -38,6 +38,24 @@ public class TransitReachTests
             .Select(s => s.Id).Order(StringComparer.Ordinal)];
     }
 
+    /// <summary>Gives the subnet of hub-northeurope with prefix <paramref name="subnetPrefix"/> a new route table,
+    /// <paramref name="table"/>, whose one route sends spoke-0002 (10.16.2.0/23) to westeurope's firewall (10.0.1.4).</summary>
+    private static void SendTheSpokeThroughWestEurope(string folder, string subnetPrefix, string table)
+    {
+        var network = Path.Combine(folder, "network.yaml");
+        var text = File.ReadAllText(network);
+        var subnet = $"        addressPrefix: {subnetPrefix}\n";
+        Assert.Contains(subnet, text);
+        File.WriteAllText(network, text.Replace(subnet, subnet + $"        routeTable: {table}\n"));
+        Nt.InsertBefore(folder, "routing.yaml", "  - name: rt-gateway-hub-westeurope\n", $$"""
+              - name: {{table}}
+                location: northeurope
+                routes:
+                  - { name: spoke-0002-through-westeurope, addressPrefix: 10.16.2.0/23, nextHopType: VirtualAppliance, nextHopIpAddress: 10.0.1.4 }
+
+            """);
+    }
+
     private static Topology Changed(string folder) => TopologyLoader.Load(folder, [Path.Combine(folder, "changes", "one-peering-flag.yaml")]);
 
     [Fact]
@@ -58,22 +76,12 @@ public class TransitReachTests
     [Fact]
     public void ARouteToAnotherHubsFirewallBringsThatHubsSourcesIn() => Nt.WithEstate(TwoHubs, folder =>
     {
-        var network = Path.Combine(folder, "network.yaml");
-        var text = File.ReadAllText(network);
-        const string firewallSubnet = "        addressPrefix: 10.0.5.0/26\n";
-        Assert.Contains(firewallSubnet, text);
-        File.WriteAllText(network, text.Replace(firewallSubnet, firewallSubnet + "        routeTable: rt-firewall-hub-northeurope\n"));
-        Nt.InsertBefore(folder, "routing.yaml", "  - name: rt-gateway-hub-westeurope\n", """
-              - name: rt-firewall-hub-northeurope
-                location: northeurope
-                routes:
-                  - { name: spoke-0002-through-westeurope, addressPrefix: 10.16.2.0/23, nextHopType: VirtualAppliance, nextHopIpAddress: 10.0.1.4 }
-
-            """);
+        SendTheSpokeThroughWestEurope(folder, "10.0.5.0/26", "rt-firewall-hub-northeurope");
         var (before, after) = (TopologyLoader.Load(folder), Changed(folder));
         Assert.Equal(["hub-northeurope", .. WestEurope, "spoke-0004", "spoke-0005", "spoke-0006"], Reaching(before));
         Assert.Contains("spoke-0005/web", SourcesTowardsTheSpoke(before, after));
-        var flows = Differ.Compare(EstateAnalysis.Of(before), EstateAnalysis.Of(before).Derive(after)).Flows;
+        var baseline = EstateAnalysis.Of(before);
+        var flows = Differ.Compare(baseline, baseline.Derive(after)).Flows;
         var blocked = Assert.Single(flows, f => f.From == "spoke-0005/web" && f.To == "spoke-0002/web");
         Assert.Equal(["10.16.2.0/24"], blocked.Destinations);
         Assert.Equal("DELIVERED, reply NO_ROUTE at vm-spoke-0002, asymmetric", blocked.Before);
@@ -88,18 +96,7 @@ public class TransitReachTests
     public void TheTablesAChangeGivesCountWithTheControlPlanes() => Nt.WithEstate(TwoHubs, folder =>
     {
         var before = TopologyLoader.Load(folder);
-        var network = Path.Combine(folder, "network.yaml");
-        var text = File.ReadAllText(network);
-        const string shared = "        addressPrefix: 10.0.6.0/24\n";
-        Assert.Contains(shared, text);
-        File.WriteAllText(network, text.Replace(shared, shared + "        routeTable: rt-shared-hub-northeurope\n"));
-        Nt.InsertBefore(folder, "routing.yaml", "  - name: rt-gateway-hub-westeurope\n", """
-              - name: rt-shared-hub-northeurope
-                location: northeurope
-                routes:
-                  - { name: spoke-0002-through-westeurope, addressPrefix: 10.16.2.0/23, nextHopType: VirtualAppliance, nextHopIpAddress: 10.0.1.4 }
-
-            """);
+        SendTheSpokeThroughWestEurope(folder, "10.0.6.0/24", "rt-shared-hub-northeurope");
         var after = Planes.Compute(TopologyLoader.Load(folder));
         var reach = TransitReach.Of(Planes.Compute(before).Routing);
         var spoke = before.VirtualNetwork("spoke-0002")!.AddressPrefixes;
