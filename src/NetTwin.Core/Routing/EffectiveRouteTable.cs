@@ -264,6 +264,17 @@ public sealed class EffectiveRouteTable
     /// <summary>The gateway routes this table's lookups may take (the layer's Active ones, less those B3 hides here).</summary>
     private Func<GatewayRouteSet.Entry, bool>? Accept => _hidden.Length == 0 ? _layer.Active : _accept ??= _layer.Accepting(Hidden);
 
+    /// <summary><see cref="Forward(Ipv4)"/> of every address of <paramref name="prefix"/> at once: the route, valid for
+    /// them all unless <paramref name="parted"/> (some route of the table lies strictly inside the prefix; gateway routes
+    /// counted whether this table takes them or not).</summary>
+    internal EffectiveRoute? ForwardOver(Prefix prefix, out bool parted)
+    {
+        var d = _plainTrie.LongestCovering(prefix, null, out parted);
+        var l = _layer.LookupOver(prefix, Accept, out var layerParted);
+        parted |= layerParted;
+        return Combine(listed: false, d, l);
+    }
+
     /// <summary><see cref="Forward(Ipv4)"/> of one destination in many tables (a reply's first hop from every destination
     /// subnet back to one source): the user-and-gateway layer's answer is the same in every table over that layer that
     /// hides nothing (B3), so it is asked once and kept in <paramref name="layerAnswers"/>, which the caller keeps for

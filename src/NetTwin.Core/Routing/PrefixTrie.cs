@@ -109,6 +109,26 @@ public sealed class PrefixTrie<T> where T : class
     /// <summary>True when some value lies at or inside the prefix.</summary>
     public bool HasAnyWithin(Prefix prefix) => Locate(prefix, out _) is not null;
 
+    /// <summary>The value of the longest prefix holding the whole of <paramref name="prefix"/> (itself included) that
+    /// <paramref name="accept"/> accepts; and, in <paramref name="parted"/>, whether some value lies strictly inside it.
+    /// When none does, that value is the longest match of every address of the prefix.</summary>
+    public T? LongestCovering(Prefix prefix, Func<T, bool>? accept, out bool parted)
+    {
+        var len = prefix.Length;
+        var net = prefix.Network.Value & Mask(len);
+        T? best = null;
+        parted = false;
+        for (var node = _root; node is not null; node = Bit(net, node.Length) == 0 ? node.Zero : node.One)
+        {
+            // A node longer than the prefix on its path lies inside it (a node without a value has two below it).
+            if (node.Length > len) { parted = (node.Network & Mask(len)) == net; return best; }
+            if (!Holds(node, net)) return best;
+            if (node.Value is { } v && (accept is null || accept(v))) best = v;
+            if (node.Length == len) { parted = node.Zero is not null || node.One is not null; return best; }
+        }
+        return best;
+    }
+
     /// <summary>The value of the longest prefix holding the address that <paramref name="accept"/> accepts.</summary>
     public T? LongestMatch(Ipv4 address, Func<T, bool>? accept = null)
     {

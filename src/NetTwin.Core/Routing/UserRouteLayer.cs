@@ -242,6 +242,19 @@ internal sealed class UserRouteLayer
         return user is null ? null : (user, -1);
     }
 
+    /// <summary><see cref="Lookup"/> for every address of a prefix at once: the answer, and in <paramref name="parted"/>
+    /// whether a user or gateway route lies strictly inside the prefix (then its addresses may be answered otherwise).</summary>
+    public (EffectiveRoute Route, int GatewayIndex)? LookupOver(Prefix prefix, Func<GatewayRouteSet.Entry, bool>? accept, out bool parted)
+    {
+        var user = UserTrie.LongestCovering(prefix, null, out parted);
+        var gatewayParted = false;
+        var gw = Gateways?.Trie.LongestCovering(prefix, accept, out gatewayParted);
+        parted |= gatewayParted;
+        if (gw is not null && (user is null || gw.Route.Prefix.Length > user.AddressPrefix.Length))
+            return (GatewayInactive.Contains(gw.Index) ? InvalidGateways[gw.Index] : gw.Effective, gw.Index);
+        return user is null ? null : (user, -1);
+    }
+
     private (int Index, Ipv4 NextHop, EffectiveRoute Via)[]? _erNextHops;
 
     /// <summary>Rule A8's candidates: the appliance routes (by index) whose next hop the layer reaches through an

@@ -72,7 +72,7 @@ public static class FlowDiff
         // made on the other core while this one works out the selection, the intervals and the sources.
         if (ForwardedTrafficOnly(scope) && DestinationClasses.Of(before) is var classes)
             foreach (var v in scope.ForwardedTrafficVnets)
-                _ = Task.Run(() => { if (Prepared.TryGetValue(before, out var ready)) ready.LayoutOf(v, classes); else classes.From(v); });
+                _ = Task.Run(() => { if (Prepared.TryGetValue(before, out var ready)) ready.LayoutOf(before, v, classes); else classes.From(v); });
         var selection = scope is null ? FlowSelection.Everything : FlowSelection.Of(before, after, scope);
         // A verdict reads dispositions and devices only: no hop is recorded (Forwarder.Hops).
         var (fb, fa) = (new Forwarder(before) { HopTexts = false, Hops = false }, new Forwarder(after) { HopTexts = false, Hops = false });
@@ -250,19 +250,21 @@ public static class FlowDiff
     {
         private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Layout>> _layouts = new(StringComparer.Ordinal);
 
-        public Layout LayoutOf(string vnet, DestinationClasses classes) =>
-            _layouts.GetOrAdd(vnet, v => new Lazy<Layout>(() => Layout.Of(GroupsOf(classes.From(v), Targets, [.. Enumerable.Range(0, Intervals.Count)], Intervals)))).Value;
+        public Layout LayoutOf(Planes planes, string vnet, DestinationClasses classes) =>
+            _layouts.GetOrAdd(vnet, v => new Lazy<Layout>(() =>
+                Layout.Of(GroupsOf(classes.From(v), Targets, [.. Enumerable.Range(0, Intervals.Count)], Intervals), Undeliverable.From(planes, v, Intervals)))).Value;
     }
 
     /// <summary>The wide rows of one VNet over every interval (<see cref="PreparedIntervals"/>): the groups
-    /// (<see cref="GroupsOf"/>), the first interval of each, ascending (those without a target share one), and each
-    /// interval's representative by position among them. The same for every source of the VNet: whether a source asks an
-    /// interval (<see cref="IsAsked"/>: a target, outside the source's own subnet) is the same for every interval of a
-    /// group, whose intervals have targets and are inside the same subnets (a subnet's prefix is its own destination
-    /// class signature), so <see cref="Representatives"/> would find these for each.</summary>
-    private sealed record Layout((int[] Group, int Count) Groups, List<int> Reps, int[] RepOf)
+    /// (<see cref="GroupsOf"/>), the intervals the VNet's requests are never delivered to (<see cref="WhatIf.Undeliverable"/>:
+    /// left out, their representative -1), the first of each group's other intervals, ascending (those without a target
+    /// share one), and each interval's representative by position among them. The same for every source of the VNet:
+    /// whether a source asks an interval (<see cref="IsAsked"/>: a target, outside the source's own subnet) is the same
+    /// for every interval of a group, whose intervals have targets and are inside the same subnets (a subnet's prefix is
+    /// its own destination class signature), so <see cref="Representatives"/> would find these for each.</summary>
+    private sealed record Layout((int[] Group, int Count) Groups, bool[] Undeliverable, List<int> Reps, int[] RepOf)
     {
-        public static Layout Of((int[] Group, int Count) groups)
+        public static Layout Of((int[] Group, int Count) groups, bool[] undeliverable)
         {
             var first = new int[groups.Count + 1];
             Array.Fill(first, -1);
@@ -270,6 +272,7 @@ public static class FlowDiff
             var repOf = new int[groups.Group.Length];
             for (var i = 0; i < repOf.Length; i++)
             {
+                if (undeliverable[i]) { repOf[i] = -1; continue; }
                 var slot = groups.Group[i] < 0 ? groups.Count : groups.Group[i];
                 if (first[slot] < 0)
                 {
@@ -278,7 +281,7 @@ public static class FlowDiff
                 }
                 repOf[i] = first[slot];
             }
-            return new Layout(groups, reps, repOf);
+            return new Layout(groups, undeliverable, reps, repOf);
         }
     }
 
@@ -437,9 +440,11 @@ public static class FlowDiff
             var widestFirst = Enumerable.Range(0, used.Count).OrderByDescending(u => chosen[used[u]].Count).ToArray();
             // A wide row of a dual sweep sweeps one interval of each destination class (DestinationClasses: the
             // baseline's, which are the after side's too, its lookups being the baseline's) and gives its verdicts to the
-            // others of the class: a spoke's own subnets reach a circuit's thousands of prefixes as a few classes.
+            // others of the class: a spoke's own subnets reach a circuit's thousands of prefixes as a few classes. It leaves
+            // out the intervals its VNet's requests are never delivered to (Undeliverable: a spoke's into the other regions'
+            // spokes, which end at its hub's firewall), whose flows are the same on both sides.
             // Over a prepared baseline's intervals, a VNet's layout (made while the set-up ran, Compare) serves all its rows.
-            var classesBy = new Dictionary<string, ((int[], int) Groups, Layout? Layout)>(StringComparer.Ordinal);
+            var classesBy = new Dictionary<string, ((int[], int) Groups, bool[] Undeliverable, Layout? Layout)>(StringComparer.Ordinal);
             var layouts = prepared is not null && ReferenceEquals(prepared.Intervals, intervals) ? prepared : null;
             if (dual)
                 foreach (var u in widestFirst)
@@ -447,8 +452,9 @@ public static class FlowDiff
                     if (chosen[used[u]].Count < WideRow) break;
                     if (fromBefore[used[u]] is not { } wide || classesBy.ContainsKey(wide.Subnet.VirtualNetwork)) continue;
                     var vnet = wide.Subnet.VirtualNetwork;
-                    var layout = layouts?.LayoutOf(vnet, DestinationClasses.Of(fb.Planes));
-                    classesBy[vnet] = (layout?.Groups ?? GroupsOf(DestinationClasses.Of(fb.Planes).From(vnet), tb, needed, intervals), layout);
+                    var layout = layouts?.LayoutOf(fb.Planes, vnet, DestinationClasses.Of(fb.Planes));
+                    classesBy[vnet] = layout is not null ? (layout.Groups, layout.Undeliverable, layout)
+                        : (GroupsOf(DestinationClasses.Of(fb.Planes).From(vnet), tb, needed, intervals), Undeliverable.From(fb.Planes, vnet, intervals), null);
                 }
             Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(widestFirst, loadBalance: true), u =>
             {
@@ -460,7 +466,7 @@ public static class FlowDiff
                     {
                         // A row of every interval (ascending, so 0 .. n - 1) takes its VNet's layout.
                         var (reps, repOf) = groups.Layout is { } layout && classes.Count == intervals.Count
-                            ? (layout.Reps, layout.RepOf) : Representatives(src, tb, classes, intervals, groups.Groups);
+                            ? (layout.Reps, layout.RepOf) : Representatives(src, tb, classes, intervals, groups.Groups, groups.Undeliverable);
                         perSource[u] = SweptBoth(fb, fa, sb, src, tb, reps, intervals, protocol, port) is { } swept
                             ? Changes(sources[si], classes, intervals, Spread(swept, reps.Count, repOf), labels) : [];
                         return;
@@ -544,9 +550,10 @@ public static class FlowDiff
     }
 
     /// <summary>The first interval of each group among a row's (so ascending), asked or not apart, and the position
-    /// among those of each interval's representative.</summary>
+    /// among those of each interval's representative; -1 for an interval the row's VNet never delivers a request to
+    /// (<see cref="WhatIf.Undeliverable"/>: its flow is the same on both sides, and not swept).</summary>
     private static (List<int> Reps, int[] RepOf) Representatives((Subnet Subnet, Endpoint From) src, (Endpoint To, string Name)?[] targets,
-        IReadOnlyList<int> classes, List<(ulong Lo, ulong Hi)> intervals, (int[] Group, int Count) groups)
+        IReadOnlyList<int> classes, List<(ulong Lo, ulong Hi)> intervals, (int[] Group, int Count) groups, bool[] undeliverable)
     {
         var reps = new List<int>();
         var repOf = new int[classes.Count];
@@ -556,6 +563,7 @@ public static class FlowDiff
         for (var k = 0; k < classes.Count; k++)
         {
             var ii = classes[k];
+            if (undeliverable[ii]) { repOf[k] = -1; continue; }
             var g = groups.Group[ii];
             var slot = g < 0 ? first.Length - 1 : 2 * g + (IsAsked(src, targets, intervals, ii) ? 1 : 0);
             if (first[slot] < 0)
@@ -569,12 +577,12 @@ public static class FlowDiff
     }
 
     /// <summary>The verdicts of a row's classes from those of its representatives (read once each, in order, as
-    /// <see cref="SweptBoth"/> asks).</summary>
+    /// <see cref="SweptBoth"/> asks); none for a class without one (-1: unchanged, left out).</summary>
     private static Func<int, (Verdict? Before, Verdict? After)> Spread(Func<int, (Verdict? Before, Verdict? After)> swept, int count, int[] repOf)
     {
         var verdicts = new (Verdict?, Verdict?)[count];
         for (var r = 0; r < count; r++) verdicts[r] = swept(r);
-        return k => verdicts[repOf[k]];
+        return k => repOf[k] is var r and >= 0 ? verdicts[r] : default;
     }
 
     /// <summary>One source's flow changes: its classes (<paramref name="classes"/>, ascending, with their verdicts on both
@@ -648,7 +656,7 @@ public static class FlowDiff
         private readonly System.Collections.Concurrent.ConcurrentDictionary<(ulong, ulong), string> _ranges = new(concurrencyLevel: 64, capacity: Math.Clamp(intervals, 1024, 1 << 16));
         // Keyed by the strings themselves (a disposition is one string per combination, a device's name its model's):
         // two equal strings that are not one object only make a second entry.
-        private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string, bool), string> _texts = new(concurrencyLevel: 64, capacity: 256, SameStrings.Instance);
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string, bool), string> _texts = new(concurrencyLevel: 64, capacity: Math.Clamp(intervals, 256, 1 << 16), SameStrings.Instance);
 
         private sealed class SameStrings : IEqualityComparer<(string, string, bool)>
         {

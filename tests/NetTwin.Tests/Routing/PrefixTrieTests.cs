@@ -88,6 +88,13 @@ public class PrefixTrieTests
             Assert.Equal(BruteFull(inside, q), trie.IsFull(q));
             Assert.Equal(BruteCovered(inside, q), trie.IsCoveredByLonger(q));
             var strictly = inside.Where(x => x != q).ToList();
+            // The longest value holding the whole of q (q included), with and without a filter, and whether one lies
+            // strictly inside q (counted whatever the filter says).
+            var holding = prefixes.Where(x => x.Contains(q)).OrderByDescending(x => x.Length).ToList();
+            Assert.Equal(holding.Select(x => (Prefix?)x).FirstOrDefault(), trie.LongestCovering(q, null, out var parted)?.Prefix);
+            Assert.Equal(strictly.Count > 0, parted);
+            Assert.Equal(holding.Where(x => x.Length % 2 == 0).Select(x => (Prefix?)x).FirstOrDefault(), trie.LongestCovering(q, x => x.Prefix.Length % 2 == 0, out parted)?.Prefix);
+            Assert.Equal(strictly.Count > 0, parted);
             var outermost = strictly.Where(x => !strictly.Any(y => y != x && y.Contains(x))).Order().ToList();
             Assert.Equal(outermost, trie.OutermostWithin(q).Select(x => x.Prefix).Order().ToList());
         }
@@ -103,6 +110,8 @@ public class PrefixTrieTests
         Assert.False(empty.HasMatch(Ip("10.0.0.1")));
         Assert.False(empty.IsFull(P("0.0.0.0/0")));
         Assert.False(empty.HasAnyWithin(P("0.0.0.0/0")));
+        Assert.Null(empty.LongestCovering(P("0.0.0.0/0"), null, out var none));
+        Assert.False(none);
         Assert.Empty(empty.All());
     }
 

@@ -15,7 +15,7 @@ namespace NetTwin.Tests.Scale;
 /// what crosses from hub-westeurope into spoke-0002 from outside hub-westeurope).</summary>
 public class TransitReachTests
 {
-    private static readonly EstateSpec TwoHubs = EstateSpec.Small with { Name = "two-hubs", Regions = 2, Spokes = 6, VpnSites = 4, RouteTables = 6 };
+    internal static readonly EstateSpec TwoHubs = EstateSpec.Small with { Name = "two-hubs", Regions = 2, Spokes = 6, VpnSites = 4, RouteTables = 6 };
 
     private static readonly string[] WestEurope = ["hub-westeurope", "spoke-0001", "spoke-0002", "spoke-0003"];
 
@@ -40,7 +40,12 @@ public class TransitReachTests
 
     /// <summary>Gives the subnet of hub-northeurope with prefix <paramref name="subnetPrefix"/> a new route table,
     /// <paramref name="table"/>, whose one route sends spoke-0002 (10.16.2.0/23) to westeurope's firewall (10.0.1.4).</summary>
-    private static void SendTheSpokeThroughWestEurope(string folder, string subnetPrefix, string table)
+    private static void SendTheSpokeThroughWestEurope(string folder, string subnetPrefix, string table) =>
+        GiveARoute(folder, subnetPrefix, table, "northeurope", "spoke-0002-through-westeurope", "10.16.2.0/23", "10.0.1.4");
+
+    /// <summary>Gives the subnet with prefix <paramref name="subnetPrefix"/> a new route table, <paramref name="table"/>
+    /// in <paramref name="location"/>, whose one route sends <paramref name="prefix"/> to the appliance at <paramref name="nextHop"/>.</summary>
+    internal static void GiveARoute(string folder, string subnetPrefix, string table, string location, string route, string prefix, string nextHop)
     {
         var network = Path.Combine(folder, "network.yaml");
         var text = File.ReadAllText(network);
@@ -49,14 +54,14 @@ public class TransitReachTests
         File.WriteAllText(network, text.Replace(subnet, subnet + $"        routeTable: {table}\n"));
         Nt.InsertBefore(folder, "routing.yaml", "  - name: rt-gateway-hub-westeurope\n", $$"""
               - name: {{table}}
-                location: northeurope
+                location: {{location}}
                 routes:
-                  - { name: spoke-0002-through-westeurope, addressPrefix: 10.16.2.0/23, nextHopType: VirtualAppliance, nextHopIpAddress: 10.0.1.4 }
+                  - { name: {{route}}, addressPrefix: {{prefix}}, nextHopType: VirtualAppliance, nextHopIpAddress: {{nextHop}} }
 
             """);
     }
 
-    private static Topology Changed(string folder) => TopologyLoader.Load(folder, [Path.Combine(folder, "changes", "one-peering-flag.yaml")]);
+    internal static Topology Changed(string folder) => TopologyLoader.Load(folder, [Path.Combine(folder, "changes", "one-peering-flag.yaml")]);
 
     [Fact]
     public void ASpokesFlagChangeSelectsOnlyTheSourcesWhoseRequestsCanReachItsHub() => Nt.WithEstate(TwoHubs, folder =>
