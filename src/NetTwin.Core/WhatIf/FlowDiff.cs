@@ -604,7 +604,17 @@ public static class FlowDiff
             var gi = -1;
             // Neighbouring classes mostly share their verdicts (the same objects: RowVerdicts makes one per run of an outcome).
             if (groups.Count > 0 && ReferenceEquals(groups[last].B, b) && ReferenceEquals(groups[last].A, a)) gi = last;
-            else if (index is not null) { if (!index.TryGetValue((b, a), out gi)) gi = -1; }
+            else if (index is not null)
+            {
+                // Found or added with one hash (a wide row adds thousands of groups).
+                ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(index, (b, a), out var exists);
+                if (!exists)
+                {
+                    slot = groups.Count;
+                    groups.Add((b, a, []));
+                }
+                gi = slot;
+            }
             else
                 for (var g = groups.Count - 1; g >= 0; g--)
                     if (PairKey.Instance.Equals((groups[g].B, groups[g].A), (b, a))) { gi = g; break; }
@@ -612,8 +622,7 @@ public static class FlowDiff
             {
                 gi = groups.Count;
                 groups.Add((b, a, []));
-                if (index is not null) index[(b, a)] = gi;
-                else if (groups.Count > 8)
+                if (groups.Count > 8)
                 {
                     index = new Dictionary<(Verdict?, Verdict?), int>(Math.Min(classes.Count, 1024), PairKey.Instance);
                     for (var g = 0; g < groups.Count; g++) index[(groups[g].B, groups[g].A)] = g;

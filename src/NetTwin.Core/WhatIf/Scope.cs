@@ -235,14 +235,35 @@ public static class Structural
         if (a == b) return true;
         if (a.IsDefault || b.IsDefault) return a.IsDefaultOrEmpty && b.IsDefaultOrEmpty;
         if (a.Length != b.Length) return false;
-        if (IsLeaf(typeof(T)))
+        if (Elements<T>.Leaf)
         {
             var cmp = EqualityComparer<T>.Default;
             for (var i = 0; i < a.Length; i++) if (!cmp.Equals(a[i], b[i])) return false;
             return true;
         }
+        // A sealed element type (the model's records) has one comparer for every element: found once, not per element
+        // (a change loaded from files is compared in full: 80,000 routes on the largest generated estate).
+        if (Elements<T>.Sealed is { } same)
+        {
+            for (var i = 0; i < a.Length; i++)
+            {
+                object? x = a[i], y = b[i];
+                if (ReferenceEquals(x, y)) continue;
+                if (x is null || y is null || !same(x, y)) return false;
+            }
+            return true;
+        }
         for (var i = 0; i < a.Length; i++) if (!Same(a[i], b[i])) return false;
         return true;
+    }
+
+    /// <summary>What an array's element type is, found once per type: a leaf (compared by its own equality), or a
+    /// sealed class (every element compared by the type's one comparer).</summary>
+    private static class Elements<T>
+    {
+        public static readonly bool Leaf = IsLeaf(typeof(T));
+        public static readonly Func<object, object, bool>? Sealed =
+            !Leaf && typeof(T).IsClass && typeof(T).IsSealed ? Comparers.GetOrAdd(typeof(T), Build) : null;
     }
 
     private static bool SameSequence(object a, object b)
