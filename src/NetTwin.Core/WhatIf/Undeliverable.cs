@@ -77,18 +77,20 @@ internal static class Undeliverable
         return dead;
 
         // True when the route a table gives the prefix's addresses drops them (None, or no route: B1), there or after
-        // firewalls; false when it takes them elsewhere; null when some table on the way parts the prefix. Each table gives every address of the
-        // prefix one route, so where a table leads is the same from wherever it is met; a table met again on the way is
-        // a loop (false: not proven, Walk ends it otherwise).
+        // firewalls; false when it takes them elsewhere; null when some table on the way parts the prefix. Each table
+        // gives every address of the prefix one route, so where a table leads is the same from wherever it is met; a
+        // table met again on the way is a loop (false: not proven, Walk ends it otherwise).
         bool? Dropped(EffectiveRouteTable table, Prefix p)
         {
             if (known.TryGetValue(table, out var answer)) return answer;
             known[table] = false;
             var r = table.ForwardOver(p, out var parted);
-            answer = parted ? null
-                : r is null || r.NextHopType == NextHopType.None ? true
-                : r.NextHopType == NextHopType.VirtualAppliance && !r.NextHopIpAddress.IsEmpty && firewalls.TryGetValue(r.NextHopIpAddress[0], out var next) ? Dropped(next, p)
-                : false;
+            if (parted) answer = null;
+            else if (r is null || r.NextHopType == NextHopType.None) answer = true;
+            // Forwarding takes an appliance route's first next hop (Walk.RouteFrom).
+            else if (r is { NextHopType: NextHopType.VirtualAppliance, NextHopIpAddress: [var ip, ..] } && firewalls.TryGetValue(ip, out var next))
+                answer = Dropped(next, p);
+            else answer = false;
             return known[table] = answer;
         }
     }
