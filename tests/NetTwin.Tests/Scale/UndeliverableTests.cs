@@ -2,6 +2,7 @@ using NetTwin.Formats.Yaml;
 using NetTwin.Forwarding;
 using NetTwin.Ipsec;
 using NetTwin.Model;
+using NetTwin.Routing;
 using NetTwin.Tests.Support;
 using NetTwin.WhatIf;
 
@@ -32,6 +33,36 @@ public class UndeliverableTests
             }
         return [.. runs.Select(r => $"{new Ipv4((uint)r.Lo)}-{new Ipv4((uint)r.Hi)}")];
     }
+
+    /// <summary>The lookup the proof rests on: where <see cref="EffectiveRouteTable.ForwardOver"/> says no route parts a
+    /// prefix, every address of the prefix takes the route it gives (<see cref="EffectiveRouteTable.Forward(Ipv4)"/>, the
+    /// same object), in every table of the estate (user, peering, gateway routes, and those rule B3 hides), over the
+    /// prefixes of its VNets, subnets and routes and random ones.</summary>
+    [Fact]
+    public void AnUnpartedPrefixTakesOneRouteAtEveryAddress() => Nt.WithEstate(TransitReachTests.TwoHubs, folder =>
+    {
+        var t = TopologyLoader.Load(folder);
+        var planes = Planes.Compute(t);
+        var rng = new Random(7);
+        var tables = planes.Routing.AllSubnetTables().Select(x => x.Table).Distinct().ToList();
+        var prefixes = t.VirtualNetworks.SelectMany(v => v.AddressPrefixes.Concat(v.Subnets.Select(sn => sn.AddressPrefix)))
+            .Concat(tables.SelectMany(x => x.Routes.Select(r => r.AddressPrefix)))
+            .Concat(Enumerable.Range(0, 200).Select(_ => new Prefix(new Ipv4((10u << 24) | (uint)rng.Next(1 << 24)), rng.Next(8, 33))))
+            .Distinct().ToList();
+        var (whole, parted) = (0, 0);
+        foreach (var table in tables)
+            foreach (var p in prefixes)
+            {
+                var route = table.ForwardOver(p, out var isParted);
+                if (isParted) { parted++; continue; }
+                whole++;
+                var size = (long)p.Last.Value - p.First.Value;
+                foreach (var a in new[] { p.First, p.Last, p.First.Add(size / 2), p.First.Add((long)(rng.NextDouble() * size)) })
+                    Assert.Same(table.Forward(a), route);
+            }
+        // Both answers occur (a spoke's /23 is whole in most tables; 10.0.0.0/8 is parted in all).
+        Assert.True(whole > 1000 && parted > 100, $"whole {whole}, parted {parted}");
+    });
 
     [Fact]
     public void ASpokesRequestsIntoTheOtherRegionsSpokesEndAtItsHubsFirewall() => Nt.WithEstate(TransitReachTests.TwoHubs, folder =>
