@@ -293,6 +293,21 @@ public static class FlowDiff
         return [.. Enumerable.Range(0, bounds.Count - 1).Select(i => (Lo: bounds[i], Hi: bounds[i + 1] - 1))];
     }
 
+    /// <summary>The positions [From, To) of the intervals (ascending, adjacent) that lie inside [<paramref name="lo"/>,
+    /// <paramref name="hi"/>]: those meeting a range cut at its bounds, as every prefix a diff reads is.</summary>
+    internal static (int From, int To) IntervalsWithin(IReadOnlyList<(ulong Lo, ulong Hi)> intervals, ulong lo, ulong hi)
+    {
+        int a = 0, b = intervals.Count;
+        while (a < b)
+        {
+            var mid = (a + b) / 2;
+            if (intervals[mid].Lo < lo) a = mid + 1; else b = mid;
+        }
+        var to = a;
+        while (to < intervals.Count && intervals[to].Hi <= hi) to++;
+        return (a, to);
+    }
+
     /// <summary>The cut points inside <paramref name="within"/> (everything when null), from the same prefixes as
     /// <see cref="CompareInFull"/>, without building every subnet's table: an effective route's prefix is a VNet's
     /// (its own and its peers' address space, A1/A4), a reserved range or 0.0.0.0/0 (cut by the non-public ranges),
@@ -414,7 +429,9 @@ public static class FlowDiff
             }
         var needed = new List<int>();
         for (var i = 0; i < marked.Length; i++) if (marked[i]) needed.Add(i);
-        var tb = Prepared.TryGetValue(fb.Planes, out var prepared) && ReferenceEquals(prepared.Intervals, intervals) ? prepared.Targets : Targets(fb.Planes, intervals, needed);
+        // The baseline's prepared intervals, when these are they: their targets, and the wide rows' layouts over them.
+        var prepared = Prepared.TryGetValue(fb.Planes, out var ready) && ReferenceEquals(ready.Intervals, intervals) ? ready : null;
+        var tb = prepared?.Targets ?? Targets(fb.Planes, intervals, needed);
         var ta = sameTargets ? tb : Targets(fa.Planes, intervals, needed);
         var used = Enumerable.Range(0, sources.Count).Where(i => chosen[i].Count > 0).ToList();
         // Sources resolve from the same parts as targets (subnets and their NICs): unchanged, they resolve alike.
@@ -445,14 +462,13 @@ public static class FlowDiff
             // spokes, which end at its hub's firewall), whose flows are the same on both sides.
             // Over a prepared baseline's intervals, a VNet's layout (made while the set-up ran, Compare) serves all its rows.
             var classesBy = new Dictionary<string, ((int[], int) Groups, bool[] Undeliverable, Layout? Layout)>(StringComparer.Ordinal);
-            var layouts = prepared is not null && ReferenceEquals(prepared.Intervals, intervals) ? prepared : null;
             if (dual)
                 foreach (var u in widestFirst)
                 {
                     if (chosen[used[u]].Count < WideRow) break;
                     if (fromBefore[used[u]] is not { } wide || classesBy.ContainsKey(wide.Subnet.VirtualNetwork)) continue;
                     var vnet = wide.Subnet.VirtualNetwork;
-                    var layout = layouts?.LayoutOf(fb.Planes, vnet, DestinationClasses.Of(fb.Planes));
+                    var layout = prepared?.LayoutOf(fb.Planes, vnet, DestinationClasses.Of(fb.Planes));
                     classesBy[vnet] = layout is not null ? (layout.Groups, layout.Undeliverable, layout)
                         : (GroupsOf(DestinationClasses.Of(fb.Planes).From(vnet), tb, needed, intervals), Undeliverable.From(fb.Planes, vnet, intervals), null);
                 }

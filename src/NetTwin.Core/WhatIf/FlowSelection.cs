@@ -206,13 +206,8 @@ public sealed class FlowSelection
 
     private static IEnumerable<int> Inside(IReadOnlyList<(ulong Lo, ulong Hi)> intervals, ulong lo, ulong hi)
     {
-        int a = 0, b = intervals.Count;
-        while (a < b)
-        {
-            var mid = (a + b) / 2;
-            if (intervals[mid].Lo < lo) a = mid + 1; else b = mid;
-        }
-        for (var i = a; i < intervals.Count && intervals[i].Hi <= hi; i++) yield return i;
+        var (from, to) = FlowDiff.IntervalsWithin(intervals, lo, hi);
+        return Enumerable.Range(from, to - from);
     }
 
     private static List<(ulong Lo, ulong Hi)> Merge(IEnumerable<(ulong Lo, ulong Hi)> ranges)

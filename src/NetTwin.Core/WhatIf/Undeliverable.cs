@@ -51,7 +51,7 @@ internal static class Undeliverable
             if (y.Name == vnet) continue;
             foreach (var p in y.AddressPrefixes)
             {
-                var (from, to) = Inside(intervals, p);
+                var (from, to) = FlowDiff.IntervalsWithin(intervals, p.First.Value, p.Last.Value);
                 if (from >= to) continue;
                 known.Clear();
                 // Dropped from every source's table: all of it; taken elsewhere from one: none of it; else interval by interval.
@@ -93,20 +93,5 @@ internal static class Undeliverable
             else answer = false;
             return known[table] = answer;
         }
-    }
-
-    /// <summary>The positions [from, to) of the intervals inside <paramref name="p"/> (the intervals are cut at every
-    /// VNet prefix, so those meeting it lie inside it).</summary>
-    private static (int From, int To) Inside(IReadOnlyList<(ulong Lo, ulong Hi)> intervals, Prefix p)
-    {
-        int a = 0, b = intervals.Count;
-        while (a < b)
-        {
-            var mid = (a + b) / 2;
-            if (intervals[mid].Lo < p.First.Value) a = mid + 1; else b = mid;
-        }
-        var to = a;
-        while (to < intervals.Count && intervals[to].Hi <= p.Last.Value) to++;
-        return (a, to);
     }
 }

@@ -55,9 +55,6 @@ public class DestinationClassesTests
         Assert.Equal(Class(spoke2, "10.128.2.1"), Class(spoke2, "10.128.4.1"));
     });
 
-    /// <summary>A route equal to one prefix and a route holding another, with the same next hop, in the source's table:
-    /// the first wins over the circuit's route (same prefix, rule B2), the circuit's route is longer than the second. The
-    /// two chains hold alike signatures in another order, and are told apart.</summary>
     /// <summary>Into spoke-0002's rt-hub-westeurope-001: a route equal to 10.128.2.0/24 and one holding 10.128.9.0/24,
     /// both to None.</summary>
     internal static void AddNestingRoutes(string folder) =>
@@ -65,6 +62,9 @@ public class DestinationClassesTests
             "      - { name: equal-to-one, addressPrefix: 10.128.2.0/24, nextHopType: None }\n" +
             "      - { name: around-another, addressPrefix: 10.128.8.0/22, nextHopType: None }\n");
 
+    /// <summary>A route equal to one prefix and a route holding another, with the same next hop, in the source's table:
+    /// the first wins over the circuit's route (same prefix, rule B2), the circuit's route is longer than the second. The
+    /// two chains hold alike signatures in another order, and are told apart.</summary>
     [Fact]
     public void RoutesThatNestDifferentlyWithACircuitsPrefixAreToldApart() => Nt.WithEstate(folder =>
     {
